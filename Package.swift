@@ -27,9 +27,10 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(name: "CSystem"),
         .target(name: "Schemas", swiftSettings: strictSettings),
-        .target(name: "Node", dependencies: ["Schemas", "CSQLite", "COpenSSL"], swiftSettings: strictSettings),
-        .target(name: "Federation", dependencies: ["Node", "COpenSSL", "CCurl"], swiftSettings: strictSettings),
+        .target(name: "Node", dependencies: ["Schemas", "CSQLite", "COpenSSL", "CSystem"], swiftSettings: strictSettings),
+        .target(name: "Federation", dependencies: ["Schemas", "Node", "COpenSSL", "CCurl"], swiftSettings: strictSettings),
         .executableTarget(name: "knooppunt", dependencies: ["Federation"], swiftSettings: strictSettings),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas"], swiftSettings: strictSettings),
         .testTarget(name: "NodeTests", dependencies: ["Node"], swiftSettings: strictSettings),

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A module that adds component APIs to the node (the federation layer, later the catalogue and
+/// the coin ledger): its migrations run at start-up and its routes mount on the node's router.
+public protocol NodeExtension: Sendable {
+    var components: [APIComponent] { get }
+    var migrations: [Migration] { get }
+    func register(in table: inout RouteTable, context: NodeContext)
+}
+
+/// What an extension's handlers may use.
+public struct NodeContext: Sendable {
+    public let configuration: NodeConfiguration
+    public let dataDirectory: String
+    public let database: Database
+    public let logger: Logger
+    public let metrics: Metrics
+}
+
+/// One running node: configuration, database, router and HTTPS server, wired once at start-up.
+public final class NodeRuntime: Sendable {
+    public let configuration: NodeConfiguration
+    public let database: Database
+    public let logger: Logger
+    private let server: HTTPServer
+
+    public init(dataDirectory: String, specsDirectory: String, listenOverride: String? = nil,
+                extensions: [any NodeExtension] = [], logSink: any LogSink = StandardErrorSink()) throws {
+        let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
+        let level = LogLevel(name: configuration.logLevel) ?? .info
+        let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
+        let metrics = Metrics(version: SoftwareVersion.current)
+        let database = try Database(
+            path: NodeConfiguration.resolve(NodeConfiguration.databaseFileName, in: dataDirectory),
+            migrations: Database.baseMigrations + extensions.flatMap(\.migrations))
+        let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database,
+                                  logger: logger, metrics: metrics)
+
+        let components = [NodeComponent.component] + extensions.flatMap(\.components)
+        let documents = try OpenAPIDocuments(directory: specsDirectory, components: components.map(\.name))
+        var table = RouteTable()
+        NodeComponent(configuration: configuration, logger: logger) { try database.checkHealth() }
+            .register(in: &table, components: components)
+        OpenAPIRoutes.register(in: &table, documents: documents, components: components)
+        MetricsRoute.register(in: &table, metrics: metrics)
+        for nodeExtension in extensions { nodeExtension.register(in: &table, context: context) }
+
+        let tls = try TLSContext(
+            certificateChainPath: NodeConfiguration.resolve(configuration.tls.certificate, in: dataDirectory),
+            privateKeyPath: NodeConfiguration.resolve(configuration.tls.privateKey, in: dataDirectory),
+            trustAnchorPath: NodeConfiguration.resolve(configuration.tls.trustAnchor, in: dataDirectory))
+        let responder = Responder(router: table.freeze(), apiKeys: nil, peers: TrustAnchorPeerAuthorizer(),
+                                  logger: logger, metrics: metrics, corsAllowedOrigins: Set(configuration.corsAllowedOrigins))
+        let listen = try ListenAddress(parsing: listenOverride ?? configuration.listen)
+        server = try HTTPServer(
+            configuration: .init(listen: listen, limits: configuration.limits, eventLoopCount: configuration.eventLoops,
+                                 workerCount: configuration.workers),
+            tls: tls, responder: responder, metrics: metrics, logger: logger)
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+    }
+
+    public var address: ListenAddress { server.address }
+
+    public func start() throws {
+        try server.start()
+        logger.info("listening", [
+            ("address", .string(address.description)), ("url", .string("https://\(address)")),
+            ("name", .string(configuration.name)), ("oin", .string(configuration.oin.value)),
+            ("role", .string(configuration.role.rawValue)), ("version", .string(SoftwareVersion.current)),
+        ])
+    }
+
+    /// Drains in-flight requests (bounded by the configured grace), then closes the store.
+    public func shutdown() {
+        logger.info("shutting down", [("graceSeconds", .integer(configuration.limits.shutdownGraceSeconds))])
+        server.shutdown(grace: .seconds(configuration.limits.shutdownGraceSeconds))
+        database.close()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Synchronization
+
+/// The node's Prometheus metrics. Counters are updated on the request path from every event
+/// loop and worker, so they live behind one `Mutex` (a short critical section, never held across
+/// I/O); the connection gauge is an `Atomic` read on every accept.
+public final class Metrics: Sendable {
+    /// Upper bounds of the request-duration histogram in seconds (Prometheus' default ladder
+    /// shifted down: our requests are mostly sub-millisecond to tens of milliseconds).
+    public static let durationBucketsSeconds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    struct RequestKey: Hashable {
+        let component: String
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    struct Histogram {
+        var bucketCounts = [Int](repeating: 0, count: Metrics.durationBucketsSeconds.count)
+        var count = 0
+        var sumSeconds = 0.0
+    }
+
+    struct State {
+        var requests: [RequestKey: Int] = [:]
+        var durations: [String: Histogram] = [:]
+        var handshakes = 0
+        var handshakeFailures: [String: Int] = [:]
+        var refusedConnections = 0
+    }
+
+    private let state = Mutex(State())
+    public let openConnections = Atomic<Int>(0)
+    private let version: String
+
+    public init(version: String) {
+        self.version = version
+    }
+
+    public func recordRequest(component: String, method: String, route: String, status: Int, durationSeconds: Double) {
+        let key = RequestKey(component: component, method: method, route: route, status: status)
+        state.withLock { state in
+            state.requests[key, default: 0] += 1
+            var histogram = state.durations[component, default: Histogram()]
+            if let bucket = Metrics.durationBucketsSeconds.firstIndex(where: { durationSeconds <= $0 }) {
+                histogram.bucketCounts[bucket] += 1
+            }
+            histogram.count += 1
+            histogram.sumSeconds += durationSeconds
+            state.durations[component] = histogram
+        }
+    }
+
+    public func recordHandshake() {
+        state.withLock { $0.handshakes += 1 }
+    }
+
+    /// `reason` must come from a small fixed set (see `HandshakeFailureReason`): labels are never
+    /// free text from the network.
+    public func recordHandshakeFailure(reason: String) {
+        state.withLock { $0.handshakeFailures[reason, default: 0] += 1 }
+    }
+
+    public func recordRefusedConnection() {
+        state.withLock { $0.refusedConnections += 1 }
+    }
+
+    /// The Prometheus text exposition format, version 0.0.4.
+    public func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var out = ""
+        out += "# HELP knooppunt_build_info The running software version.\n# TYPE knooppunt_build_info gauge\n"
+        out += "knooppunt_build_info{version=\"\(escapeLabel(version))\"} 1\n"
+        out += "# HELP knooppunt_http_requests_total HTTP requests answered, by route template and status.\n"
+        out += "# TYPE knooppunt_http_requests_total counter\n"
+        for (key, count) in snapshot.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            out += "knooppunt_http_requests_total{component=\"\(escapeLabel(key.component))\",method=\"\(escapeLabel(key.method))\","
+            out += "route=\"\(escapeLabel(key.route))\",status=\"\(key.status)\"} \(count)\n"
+        }
+        out += "# HELP knooppunt_http_request_duration_seconds Time from a complete request to its response.\n"
+        out += "# TYPE knooppunt_http_request_duration_seconds histogram\n"
+        for (component, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
+            var cumulative = 0
+            for (bound, count) in zip(Metrics.durationBucketsSeconds, histogram.bucketCounts) {
+                cumulative += count
+                out += "knooppunt_http_request_duration_seconds_bucket{component=\"\(escapeLabel(component))\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "knooppunt_http_request_duration_seconds_bucket{component=\"\(escapeLabel(component))\",le=\"+Inf\"} \(histogram.count)\n"
+            out += "knooppunt_http_request_duration_seconds_sum{component=\"\(escapeLabel(component))\"} \(histogram.sumSeconds)\n"
+            out += "knooppunt_http_request_duration_seconds_count{component=\"\(escapeLabel(component))\"} \(histogram.count)\n"
+        }
+        out += "# HELP knooppunt_http_open_connections Connections currently open.\n# TYPE knooppunt_http_open_connections gauge\n"
+        out += "knooppunt_http_open_connections \(openConnections.load(ordering: .relaxed))\n"
+        out += "# HELP knooppunt_http_refused_connections_total Connections closed at once because the limit was reached.\n"
+        out += "# TYPE knooppunt_http_refused_connections_total counter\n"
+        out += "knooppunt_http_refused_connections_total \(snapshot.refusedConnections)\n"
+        out += "# HELP knooppunt_tls_handshakes_total Completed TLS handshakes.\n# TYPE knooppunt_tls_handshakes_total counter\n"
+        out += "knooppunt_tls_handshakes_total \(snapshot.handshakes)\n"
+        out += "# HELP knooppunt_tls_handshake_failures_total Failed TLS handshakes, by reason.\n"
+        out += "# TYPE knooppunt_tls_handshake_failures_total counter\n"
+        for (reason, count) in snapshot.handshakeFailures.sorted(by: { $0.key < $1.key }) {
+            out += "knooppunt_tls_handshake_failures_total{reason=\"\(escapeLabel(reason))\"} \(count)\n"
+        }
+        return out
+    }
+
+    private func escapeLabel(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

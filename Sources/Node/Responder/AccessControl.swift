@@ -1,0 +1,57 @@
+import Foundation
+
+/// Checks an integrator's bearer token. The store-backed implementation keeps only salted hashes;
+/// this protocol lets the responder stay blind to where keys live.
+public protocol APIKeyVerifier: Sendable {
+    /// The key's identity, or nil when the token is unknown or revoked.
+    func verify(token: String) throws -> APIKeyIdentity?
+}
+
+/// Decides whether a peer that presented a certificate chaining to the trust anchor may call
+/// federation routes. The federation layer answers from the signed member directory.
+public protocol PeerAuthorizer: Sendable {
+    func isActiveMember(_ peer: PeerIdentity) -> Bool
+}
+
+/// Until a directory is known, any certificate issued by the trust anchor that names an OIN is a member.
+public struct TrustAnchorPeerAuthorizer: PeerAuthorizer {
+    public init() {}
+
+    public func isActiveMember(_ peer: PeerIdentity) -> Bool { peer.oin != nil }
+}
+
+/// Enforces a route's declared access before its handler runs.
+struct AccessControl: Sendable {
+    let apiKeys: (any APIKeyVerifier)?
+    let peers: any PeerAuthorizer
+
+    func authorize(_ request: inout Request, for access: RouteAccess) throws {
+        switch access {
+        case .open:
+            return
+        case .apiKey(let scope):
+            guard let token = bearerToken(in: request.headers) else {
+                throw Problem.unauthorized("This operation needs an API key in the Authorization header (Bearer).")
+            }
+            guard let apiKeys, let identity = try apiKeys.verify(token: token) else {
+                throw Problem.unauthorized("The API key is not valid.")
+            }
+            guard identity.scopes.contains(scope) else {
+                throw Problem.forbidden("The API key lacks the scope \(scope).")
+            }
+            request.apiKey = identity
+        case .peerCertificate:
+            guard let peer = request.peer, peers.isActiveMember(peer) else {
+                throw Problem.forbidden("This federation operation needs the client certificate of an active member.")
+            }
+        }
+    }
+
+    private func bearerToken(in headers: HTTPHeaders) -> String? {
+        guard let value = headers["Authorization"] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// The request pipeline between the transport and the handlers: request id, routing, access,
+/// the handler, problem rendering, standard headers, the log line and metrics. It is immutable and
+/// shared by every event loop and worker.
+public final class Responder: Sendable {
+    /// The component that answers requests no route claims (404s, malformed targets).
+    public static let nodeComponent = APIComponent(name: "node", version: "1.0.0")
+
+    public let router: Router
+    private let access: AccessControl
+    private let logger: Logger
+    private let metrics: Metrics
+    private let corsAllowedOrigins: Set<String>
+
+    public init(
+        router: Router, apiKeys: (any APIKeyVerifier)?, peers: any PeerAuthorizer, logger: Logger, metrics: Metrics,
+        corsAllowedOrigins: Set<String> = []
+    ) {
+        self.router = router
+        self.access = AccessControl(apiKeys: apiKeys, peers: peers)
+        self.logger = logger
+        self.metrics = metrics
+        self.corsAllowedOrigins = corsAllowedOrigins
+    }
+
+    /// What the transport should do with a request whose head and body have arrived.
+    public enum Dispatch: Sendable {
+        /// Run `route` (on the loop or a worker, as it declares) and pass the result to `finish`.
+        case handle(Route, Request)
+        /// The answer is known without a handler (404, 405, OPTIONS, bad target).
+        case respond(Response)
+    }
+
+    /// Routes a parsed request. Cheap and non-blocking: it runs on the event loop.
+    public func dispatch(_ parsed: ParsedRequest, peer: PeerIdentity?, deadline: ContinuousClock.Instant,
+                         started: ContinuousClock.Instant) -> Dispatch {
+        let head = parsed.head
+        let requestID = Self.requestID(from: head.headers)
+        guard let target = RequestTarget(head.target) else {
+            return .respond(finish(problem: .badRequest("The request target is not a valid path and query."),
+                                   method: head.method, requestID: requestID, route: nil, started: started, peer: peer))
+        }
+        let request = Request(method: head.method, path: target.path, query: target.query, headers: head.headers,
+                              body: parsed.body, id: requestID, peer: peer, deadline: deadline)
+        switch router.match(method: head.method, segments: target.segments) {
+        case .found(let route, let parameters):
+            var routed = request
+            routed.pathParameters = parameters
+            return .handle(route, routed)
+        case .methodNotAllowed(let allowed) where head.method == "OPTIONS":
+            return .respond(finish(options(allowed: allowed, request: request), request: request, route: nil, started: started))
+        case .methodNotAllowed(let allowed):
+            return .respond(finish(problem: .methodNotAllowed(allowed: allowed), method: head.method,
+                                   requestID: requestID, route: nil, started: started, peer: peer, origin: request.headers["Origin"]))
+        case .notFound:
+            return .respond(finish(problem: .notFound(), method: head.method, requestID: requestID, route: nil,
+                                   started: started, peer: peer, origin: request.headers["Origin"]))
+        }
+    }
+
+    /// Checks access and runs the handler. May block (on a worker) when the route says so.
+    public func run(_ route: Route, _ request: Request, started: ContinuousClock.Instant) -> Response {
+        var request = request
+        let response: Response
+        do {
+            try access.authorize(&request, for: route.access)
+            response = try route.handler(request)
+        } catch let problem as Problem {
+            response = problem.response(requestID: request.id)
+        } catch {
+            logger.error("handler failed", [
+                ("requestId", .string(request.id)), ("errorId", .string("urn:uuid:\(request.id)")),
+                ("route", .string(route.template)), ("error", .string(String(describing: error))),
+            ])
+            response = Problem.internalError().response(requestID: request.id)
+        }
+        return finish(response, request: request, route: route, started: started)
+    }
+
+    /// A problem raised by the transport itself (a malformed request, a full worker pool, a timeout),
+    /// logged and counted like any other response.
+    public func transportProblem(_ problem: Problem, method: String?, requestID: String? = nil,
+                                 peer: PeerIdentity?, started: ContinuousClock.Instant) -> Response {
+        finish(problem: problem, method: method ?? "-", requestID: requestID ?? Self.newRequestID(), route: nil,
+               started: started, peer: peer)
+    }
+
+    private func finish(problem: Problem, method: String, requestID: String, route: Route?,
+                        started: ContinuousClock.Instant, peer: PeerIdentity?, origin: String? = nil) -> Response {
+        var response = problem.response(requestID: requestID)
+        StandardHeaders.apply(to: &response, apiVersion: (route?.component ?? Self.nodeComponent).version, requestID: requestID)
+        applyCORS(to: &response, origin: origin, route: route)
+        record(response, method: method, requestID: requestID, route: route, started: started, peer: peer, apiKeyID: nil)
+        return response
+    }
+
+    private func finish(_ response: Response, request: Request, route: Route?, started: ContinuousClock.Instant) -> Response {
+        var response = response
+        StandardHeaders.apply(to: &response, apiVersion: (route?.component ?? Self.nodeComponent).version, requestID: request.id)
+        applyCORS(to: &response, origin: request.headers["Origin"], route: route)
+        record(response, method: request.method, requestID: request.id, route: route, started: started,
+               peer: request.peer, apiKeyID: request.apiKey?.id)
+        return response
+    }
+
+    private func options(allowed: [String], request: Request) -> Response {
+        var response = Response(status: .noContent)
+        response.headers.add("Allow", allowed.joined(separator: ", "))
+        if request.headers["Origin"] != nil {
+            response.headers.add("Access-Control-Allow-Methods", allowed.joined(separator: ", "))
+            response.headers.add("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id")
+            response.headers.add("Access-Control-Max-Age", "600")
+        }
+        return response
+    }
+
+    /// Public reads may be used from any browser origin; everything else only from the operator's allowlist.
+    private func applyCORS(to response: inout Response, origin: String?, route: Route?) {
+        guard let origin else { return }
+        if corsAllowedOrigins.contains(origin) {
+            response.headers.replace("Access-Control-Allow-Origin", origin)
+            response.headers.add("Vary", "Origin")
+        } else if route == nil || route?.access == .open {
+            response.headers.replace("Access-Control-Allow-Origin", "*")
+        }
+        response.headers.add("Access-Control-Expose-Headers", "API-Version, ETag, Link, Location, X-Request-Id")
+    }
+
+    private func record(_ response: Response, method: String, requestID: String, route: Route?,
+                        started: ContinuousClock.Instant, peer: PeerIdentity?, apiKeyID: String?) {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let template = route?.template ?? "unmatched"
+        let component = (route?.component ?? Self.nodeComponent).name
+        metrics.recordRequest(component: component, method: method, route: template, status: response.status.code,
+                              durationSeconds: seconds)
+        var metadata: [(String, LogValue)] = [
+            ("requestId", .string(requestID)), ("method", .string(method)), ("route", .string(template)),
+            ("status", .integer(response.status.code)), ("durationSeconds", .double(seconds)),
+        ]
+        if let oin = peer?.oin { metadata.append(("peerOin", .string(oin))) }
+        if let apiKeyID { metadata.append(("apiKeyId", .string(apiKeyID))) }
+        if response.status.code >= 400 { metadata.append(("errorId", .string("urn:uuid:\(requestID)"))) }
+        logger.info("request", metadata)
+    }
+
+    static func requestID(from headers: HTTPHeaders) -> String {
+        if let supplied = headers["X-Request-Id"], let uuid = UUID(uuidString: supplied) {
+            return uuid.uuidString.lowercased()
+        }
+        return newRequestID()
+    }
+
+    static func newRequestID() -> String { UUID().uuidString.lowercased() }
+}
+
+/// An origin-form request target split into decoded path segments and query parameters.
+struct RequestTarget {
+    let path: String
+    let segments: [String]
+    let query: QueryParameters
+
+    init?(_ target: String) {
+        guard target.hasPrefix("/") else { return nil }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let rawPath = parts[0]
+        var segments: [String] = []
+        for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            guard let segment = PercentDecoding.decode(raw, plusIsSpace: false) else { return nil }
+            segments.append(segment)
+        }
+        guard let query = QueryParameters.parse(parts.count > 1 ? parts[1] : "") else { return nil }
+        self.path = String(rawPath)
+        self.segments = segments
+        self.query = query
+    }
+}

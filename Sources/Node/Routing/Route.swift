@@ -1,0 +1,71 @@
+/// A component API as the conventions name it (`/api/<name>/v1`), with the SemVer that every
+/// response of its routes announces in `API-Version`.
+public struct APIComponent: Sendable, Hashable {
+    public let name: String
+    public let version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+}
+
+/// Who may call a route. Declared per route, so a forgotten check is impossible: the responder
+/// enforces it before the handler runs.
+public enum RouteAccess: Sendable, Equatable {
+    /// Anyone, e.g. public catalogue reads, health, OpenAPI documents.
+    case open
+    /// An integrator's API key carrying this scope.
+    case apiKey(scope: String)
+    /// A federation peer: a client certificate that chained to the trust anchor and carries an OIN.
+    case peerCertificate
+}
+
+/// Where a handler runs. Handlers that only read memory (info, metrics, OpenAPI) answer on the
+/// event loop and skip the thread hop; anything that may block (SQLite, libcurl) runs on the worker pool.
+public enum RouteExecution: Sendable, Equatable {
+    case eventLoop
+    case worker
+}
+
+public typealias RouteHandler = @Sendable (Request) throws -> Response
+
+/// One method + path template, e.g. `GET /api/solutions/v1/solutions/{id}`.
+public struct Route: Sendable {
+    public let method: String
+    public let template: String
+    public let component: APIComponent
+    public let access: RouteAccess
+    public let execution: RouteExecution
+    public let handler: RouteHandler
+    let segments: [PathSegment]
+
+    public init(
+        _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
+        execution: RouteExecution = .worker, handler: @escaping RouteHandler
+    ) {
+        self.method = method
+        self.template = template
+        self.component = component
+        self.access = access
+        self.execution = execution
+        self.handler = handler
+        self.segments = PathSegment.parse(template: template)
+    }
+}
+
+enum PathSegment: Sendable, Equatable {
+    case literal(String)
+    case parameter(String)
+
+    static func parse(template: String) -> [PathSegment] {
+        precondition(template.hasPrefix("/") && !template.hasSuffix("/"), "route template \(template) must start and not end with /")
+        return template.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            precondition(!segment.isEmpty, "route template \(template) has an empty segment")
+            if segment.hasPrefix("{") && segment.hasSuffix("}") {
+                return .parameter(String(segment.dropFirst().dropLast()))
+            }
+            return .literal(String(segment))
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import CSQLite
+
+/// One SQLite connection, closed in `deinit`. It is opened without SQLite's own mutex
+/// (`SQLITE_OPEN_NOMUTEX`), so it must be used by one thread at a time: the type is not
+/// `Sendable`, and `Database` hands each connection to one thread at a time.
+public final class SQLiteConnection {
+    /// Whether the connection may change the database.
+    public enum Access: Sendable {
+        /// Read and write, creating the file if it is absent.
+        case readWrite
+        /// Read only; the file must exist.
+        case readOnly
+    }
+
+    /// How a transaction takes its locks.
+    enum TransactionKind {
+        /// Takes the write lock at `BEGIN`, so a writer waits for the lock once, up front, and
+        /// never fails halfway with SQLITE_BUSY when upgrading a read to a write.
+        case immediate
+        /// Takes no lock at `BEGIN`; the first read fixes the snapshot the rest of it sees.
+        case deferred
+    }
+
+    /// `sqlite3*`, owned: closed in `deinit`. `SQLiteStatement` borrows it to prepare and to
+    /// read error messages, and keeps this connection alive while it does.
+    let handle: OpaquePointer
+
+    /// Opens `path` and sets the pragmas every store connection relies on (see `configure`).
+    /// A path SQLite cannot put in WAL mode (such as `:memory:`) is refused.
+    public init(
+        path: String,
+        access: Access = .readWrite,
+        busyTimeoutMilliseconds: Int = 5000
+    ) throws(StoreError) {
+        precondition(busyTimeoutMilliseconds >= 0, "busy timeout must not be negative")
+        let accessFlags = switch access {
+        case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readOnly: SQLITE_OPEN_READONLY
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &raw, accessFlags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let raw else {
+            // sqlite3_open_v2 hands back a handle even when it fails (all but out of memory);
+            // it is ours to close. The message must be read before closing.
+            let message = raw.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_close_v2(raw)
+            throw StoreError(code: rc, message: message)
+        }
+        handle = raw
+        // From here on a throw runs deinit, which closes the handle.
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        try configure()
+    }
+
+    deinit {
+        // sqlite3_close_v2 never fails on a valid handle: with statements still open it defers
+        // the close until they are finalized, and SQLiteStatement keeps the connection alive.
+        let rc = sqlite3_close_v2(handle)
+        assert(rc == SQLITE_OK, "sqlite3_close_v2 failed with \(rc)")
+    }
+
+    /// WAL lets readers run beside the one writer, each on its own snapshot. synchronous=FULL
+    /// syncs the WAL at every commit, so an acknowledged ledger write survives power loss
+    /// (NORMAL may lose the last commits). Foreign keys are off by default in SQLite. Each
+    /// answer is read back, because SQLite silently keeps the old value when it cannot comply.
+    private func configure() throws(StoreError) {
+        let journalMode = try queryOne("PRAGMA journal_mode = WAL")?.string("journal_mode")
+        guard journalMode == "wal" else {
+            throw .sqlite(code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), not wal")
+        }
+        try execute("PRAGMA synchronous = FULL")
+        // 2 is FULL in SQLite's numbering (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
+        let synchronous = try queryOne("PRAGMA synchronous")?.int64("synchronous")
+        guard synchronous == 2 else {
+            throw .sqlite(code: SQLITE_ERROR, message: "synchronous is \(synchronous.map(String.init) ?? "unknown"), not 2 (FULL)")
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        let foreignKeys = try queryOne("PRAGMA foreign_keys")?.int64("foreign_keys")
+        guard foreignKeys == 1 else {
+            throw .sqlite(code: SQLITE_ERROR, message: "foreign_keys is \(foreignKeys.map(String.init) ?? "unknown"), not 1 (on)")
+        }
+    }
+
+    /// The message of the last failed call on this connection; read it before the next call.
+    var lastMessage: String {
+        String(cString: sqlite3_errmsg(handle))
+    }
+
+    /// Runs parameterless SQL, which may hold several statements (a migration script).
+    public func execute(_ sql: String) throws(StoreError) {
+        // The error text is read through sqlite3_errmsg, so the out-parameter stays nil and
+        // there is no sqlite3_malloc'd message to free.
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else {
+            throw StoreError(code: rc, message: lastMessage)
+        }
+    }
+
+    /// Prepares one statement for repeated `bind`/`step`.
+    public func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        try SQLiteStatement(self, sql: sql)
+    }
+
+    /// Runs one statement to completion with `parameters` bound and returns how many rows an
+    /// `INSERT`, `UPDATE` or `DELETE` changed (for other statements the count is stale). Rows it
+    /// yields (`RETURNING`) are stepped through and dropped.
+    @discardableResult
+    public func run(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> Int {
+        let statement = try prepare(sql)
+        try statement.bind(parameters)
+        while try statement.step() {}
+        return Int(sqlite3_changes64(handle))
+    }
+
+    /// Runs one statement with `parameters` bound and returns every row; bound the result in the
+    /// SQL (`LIMIT`) when the table can grow.
+    public func query(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> [SQLRow] {
+        let statement = try prepare(sql)
+        try statement.bind(parameters)
+        let names = statement.columnNames
+        var rows: [SQLRow] = []
+        while try statement.step() {
+            rows.append(statement.row(columnNames: names))
+        }
+        return rows
+    }
+
+    /// Runs one statement with `parameters` bound and returns its first row, if any. A read
+    /// stops after that row; a write (`INSERT … RETURNING`) runs to completion, because outside
+    /// a transaction it commits only then, and a commit left to finalization fails unheard.
+    public func queryOne(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> SQLRow? {
+        let statement = try prepare(sql)
+        try statement.bind(parameters)
+        guard try statement.step() else { return nil }
+        let row = statement.row()
+        if !statement.isReadOnly {
+            while try statement.step() {}
+        }
+        return row
+    }
+
+    /// The rowid of the last successful `INSERT` on this connection.
+    public var lastInsertRowID: Int64 {
+        sqlite3_last_insert_rowid(handle)
+    }
+
+    /// Whether a transaction is open (SQLite is out of autocommit mode).
+    var isInTransaction: Bool {
+        sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE` … `COMMIT`. If `body` throws, the transaction is
+    /// rolled back and the error is rethrown as it was; if `COMMIT` fails, it is rolled back
+    /// and the store error thrown. Transactions do not nest.
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(.immediate, body, storeError: { $0 })
+    }
+
+    /// The transaction in one place for every error type: `storeError` turns a failed `BEGIN`,
+    /// `COMMIT` or `ROLLBACK` into the caller's error type, so store-internal callers keep
+    /// `throws(StoreError)` and `transaction(_:)` keeps the body's error untouched.
+    func transaction<T, Failure: Error>(
+        _ kind: TransactionKind,
+        _ body: () throws(Failure) -> T,
+        storeError: (StoreError) -> Failure
+    ) throws(Failure) -> T {
+        let begin = switch kind {
+        case .immediate: "BEGIN IMMEDIATE"
+        case .deferred: "BEGIN DEFERRED"
+        }
+        do {
+            try execute(begin)
+        } catch {
+            throw storeError(error)
+        }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try rollBack(storeError: storeError)
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try rollBack(storeError: storeError)
+            throw storeError(error)
+        }
+        return result
+    }
+
+    /// Rolls back the open transaction, if SQLite has not already done so itself (it does after
+    /// some I/O, full-disk and busy errors). A failed ROLLBACK is thrown in place of the error
+    /// that led here, because it leaves the connection inside a transaction.
+    private func rollBack<Failure: Error>(storeError: (StoreError) -> Failure) throws(Failure) {
+        guard isInTransaction else { return }
+        do {
+            try execute("ROLLBACK")
+        } catch {
+            throw storeError(error)
+        }
+    }
+}
+
+/// Opened with `SQLITE_OPEN_NOMUTEX`: SQLite does not guard the connection, so it is bound to
+/// one thread at a time.
+@available(*, unavailable)
+extension SQLiteConnection: Sendable {}

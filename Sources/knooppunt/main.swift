@@ -1,0 +1,13 @@
+import Foundation
+import Node
+
+let tool = CommandLineTool(
+    commands: [
+        InitCommand.self, ServeCommand.self, PKIInitCACommand.self, PKIIssueCommand.self,
+    ],
+    version: SoftwareVersion.current)
+let status = tool.run(
+    Array(CommandLine.arguments.dropFirst()),
+    output: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    errorOutput: { FileHandle.standardError.write(Data($0.utf8)) })
+exit(status)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: install what is missing, check the OpenAPI documents,
+# fuzz the untrusted parsers briefly, build once, then run unit and end-to-end tests in parallel
+# (the end-to-end tests start real `knooppunt` processes from that one build).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+scripts/setup.sh
+python3 -m pip install --quiet --disable-pip-version-check "openapi-spec-validator>=0.7" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "openapi-spec-validator>=0.7"
+
+echo "== OpenAPI documents"
+for spec in specs/*.openapi.json; do
+    python3 -m openapi_spec_validator "$spec"
+done
+
+echo "== fuzzing (${FUZZ_SECONDS:-20} s per target)"
+Tests/Fuzz/run-fuzz.sh request-parser "${FUZZ_SECONDS:-20}"
+
+echo "== build"
+swift build --build-tests -Xswiftc -warnings-as-errors
+
+echo "== tests"
+swift test --skip-build
