@@ -66,7 +66,8 @@ private func parseChecked(_ input: [UInt8], splitAt splitOffsets: [Int], limits:
     var outcome = FuzzOutcome()
     var appendedCount = 0
     for pieceEnd in splitOffsets + [input.count] {
-        buffer.append(contentsOf: Array(input[appendedCount..<pieceEnd]))
+        // The server appends what `read` left in its receive buffer; so does the fuzzer.
+        input.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[appendedCount..<pieceEnd])) }
         appendedCount = pieceEnd
         do throws(HTTPParseError) {
             var readableBeforeCount = buffer.readableCount

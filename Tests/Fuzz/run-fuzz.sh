@@ -6,7 +6,8 @@
 # entries go to .build/fuzz/corpus/TARGET; the seeds in Tests/Fuzz/corpus/TARGET are only read.
 # A target may have a dictionary, Tests/Fuzz/TARGET.dict.
 # Exits non-zero when the fuzzer finds a crash; the input is left in .build/fuzz/artifacts/TARGET
-# and belongs in the target's unit tests as a regression case.
+# and belongs in the target's unit tests as a regression case. Replay one with
+# `.build/fuzz/fuzz-TARGET CRASH-FILE`.
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,7 +56,9 @@ needs_build=1
 if [[ -x "$binary" ]]; then
     needs_build=0
     for source in "${sources[@]}"; do
-        [[ "$source" -nt "$binary" ]] && needs_build=1
+        if [[ "$source" -nt "$binary" ]]; then
+            needs_build=1
+        fi
     done
 fi
 if [[ $needs_build -eq 1 ]]; then
@@ -67,7 +70,9 @@ fi
 # A target may keep the tokens its grammar branches on in Tests/Fuzz/TARGET.dict.
 options=(-max_total_time="$seconds" -artifact_prefix="$artifacts/" -print_final_stats=1)
 dictionary="$script_dir/$target.dict"
-[[ -f "$dictionary" ]] && options+=(-dict="$dictionary")
+if [[ -f "$dictionary" ]]; then
+    options+=(-dict="$dictionary")
+fi
 
 # Swift's own crash backtracer reads the stack in a way ASan reports as a bogus second crash; with
 # it off, libFuzzer's handler reports the trap and writes the input to the artifacts directory.

@@ -58,6 +58,14 @@ enum PathSegment: Sendable, Equatable {
     case literal(String)
     case parameter(String)
 
+    /// What a segment matches, ignoring parameter names: `/a/{x}` and `/a/{y}` match the same paths.
+    var shape: String {
+        switch self {
+        case .literal(let literal): literal
+        case .parameter: "{}"
+        }
+    }
+
     static func parse(template: String) -> [PathSegment] {
         precondition(template.hasPrefix("/") && !template.hasSuffix("/"), "route template \(template) must start and not end with /")
         return template.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { segment in

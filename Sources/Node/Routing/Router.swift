@@ -7,8 +7,8 @@ public struct RouteTable: Sendable {
 
     public mutating func add(_ route: Route) {
         precondition(
-            !routes.contains { $0.method == route.method && $0.segments == route.segments },
-            "duplicate route \(route.method) \(route.template)")
+            !routes.contains { $0.method == route.method && $0.segments.map(\.shape) == route.segments.map(\.shape) },
+            "route \(route.method) \(route.template) matches the same requests as one already added")
         routes.append(route)
     }
 

@@ -172,7 +172,7 @@ def cmd_slowloris(args):
 def cmd_tls_version(args):
     versions = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
                 "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
-    version = versions[args.version]
+    version = versions.get(args.version)  # "any": let the two sides negotiate
     ctx = context(args, minimum=version, maximum=version, seclevel0=args.version in ("1.0", "1.1"))
     try:
         tls = ctx.wrap_socket(socket.create_connection(("127.0.0.1", args.port), timeout=args.timeout))

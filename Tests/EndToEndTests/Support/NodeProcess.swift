@@ -7,8 +7,7 @@ final class NodeProcess: Sendable {
     let dataDirectory: URL
     let port: Int
     private let process: Process
-    private let lines: Mutex<[String]>
-    private let lineArrived: DispatchSemaphore
+    private let log = LineCollector()
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts the node and returns once it logged its listening address.
@@ -21,8 +20,7 @@ final class NodeProcess: Sendable {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let lines = Mutex<[String]>([])
-        let lineArrived = DispatchSemaphore(value: 0)
+        let log = self.log
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
@@ -36,29 +34,26 @@ final class NodeProcess: Sendable {
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
                     pending.removeSubrange(pending.startIndex...newline)
-                    lines.withLock { $0.append(line) }
-                    lineArrived.signal()
+                    log.append(line)
                 }
             }
-            lineArrived.signal()
+            log.append(nil)
         }
         self.process = process
-        self.lines = lines
-        self.lineArrived = lineArrived
         let giveUp = ContinuousClock.now + timeout
         var found: Int?
         while found == nil && ContinuousClock.now < giveUp && process.isRunning {
-            _ = lineArrived.wait(timeout: .now() + 0.2)
-            found = lines.withLock { $0 }.lazy.compactMap(Self.listeningPort).first
+            log.waitForLine(seconds: 0.2)
+            found = log.lines.lazy.compactMap(Self.listeningPort).first
         }
         guard let found else {
             process.terminate()
-            throw HarnessError.nodeDidNotStart(lines.withLock { $0 }.joined(separator: "\n"))
+            throw HarnessError.nodeDidNotStart(log.lines.joined(separator: "\n"))
         }
         port = found
     }
 
-    var logLines: [String] { lines.withLock { $0 } }
+    var logLines: [String] { log.lines }
 
     var baseURL: String { "https://127.0.0.1:\(port)" }
 
@@ -87,4 +82,22 @@ final class NodeProcess: Sendable {
         else { return nil }
         return Int(portText)
     }
+}
+
+/// Lines read from a child's stderr, shared between the reading thread and the test.
+final class LineCollector: Sendable {
+    private let storage = Mutex<[String]>([])
+    private let arrived = DispatchSemaphore(value: 0)
+
+    /// Appends a line, or only wakes waiters when the stream ended (nil).
+    func append(_ line: String?) {
+        if let line { storage.withLock { $0.append(line) } }
+        arrived.signal()
+    }
+
+    func waitForLine(seconds: Double) {
+        _ = arrived.wait(timeout: .now() + seconds)
+    }
+
+    var lines: [String] { storage.withLock { $0 } }
 }
