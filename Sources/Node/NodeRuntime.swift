@@ -30,9 +30,7 @@ public final class NodeRuntime: Sendable {
         let level = LogLevel(name: configuration.logLevel) ?? .info
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
-        let database = try Database(
-            path: NodeConfiguration.resolve(NodeConfiguration.databaseFileName, in: dataDirectory),
-            migrations: Database.baseMigrations + extensions.flatMap(\.migrations))
+        let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database,
                                   logger: logger, metrics: metrics)
 
@@ -43,13 +41,14 @@ public final class NodeRuntime: Sendable {
             .register(in: &table, components: components)
         OpenAPIRoutes.register(in: &table, documents: documents, components: components)
         MetricsRoute.register(in: &table, metrics: metrics)
+        AuditRoute.register(in: &table, database: database)
         for nodeExtension in extensions { nodeExtension.register(in: &table, context: context) }
 
         let tls = try TLSContext(
             certificateChainPath: NodeConfiguration.resolve(configuration.tls.certificate, in: dataDirectory),
             privateKeyPath: NodeConfiguration.resolve(configuration.tls.privateKey, in: dataDirectory),
             trustAnchorPath: NodeConfiguration.resolve(configuration.tls.trustAnchor, in: dataDirectory))
-        let responder = Responder(router: table.freeze(), apiKeys: nil, peers: TrustAnchorPeerAuthorizer(),
+        let responder = Responder(router: table.freeze(), apiKeys: APIKeyStore(database: database), peers: TrustAnchorPeerAuthorizer(),
                                   logger: logger, metrics: metrics, corsAllowedOrigins: Set(configuration.corsAllowedOrigins))
         let listen = try ListenAddress(parsing: listenOverride ?? configuration.listen)
         server = try HTTPServer(
@@ -62,6 +61,19 @@ public final class NodeRuntime: Sendable {
     }
 
     public var address: ListenAddress { server.address }
+
+    /// The node's own tables (metadata, API keys, audit trail) and then each extension's, in
+    /// version order. Version ranges: node 1-9, catalogue 10-19, coin 20-29, federation 30-39.
+    public static func migrations(extensions: [any NodeExtension]) -> [Migration] {
+        Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration] + extensions.flatMap(\.migrations)
+    }
+
+    /// Opens the data folder's database with every migration applied; the CLI's commands use
+    /// this too, so they never see a schema the server would not.
+    public static func openDatabase(dataDirectory: String, extensions: [any NodeExtension]) throws -> Database {
+        try Database(path: NodeConfiguration.resolve(NodeConfiguration.databaseFileName, in: dataDirectory),
+                     migrations: migrations(extensions: extensions))
+    }
 
     public func start() throws {
         try server.start()

@@ -213,3 +213,35 @@ import Testing
         #expect(lines.contains { $0.contains(#""route":"/api/node/v1/info""#) && $0.contains(#""status":200"#) })
     }
 }
+
+/// API keys made with the CLI, used against a running node: 401, 403, 200, and revocation.
+@Suite struct APIKeyEndToEndTests {
+    @Test func keysScopesAndRevocationOnARunningNode() throws {
+        let data = try TestPKI.shared().initNode()
+        let admin = try Run.knooppunt(["apikey", "create", "--data", data.path, "--name", "auditor", "--scopes", "node:admin"])
+        #expect(admin.status == 0)
+        let adminKey = try #require(admin.output.split(separator: "\n").last.map(String.init))
+        #expect(adminKey.hasPrefix("kp_"))
+        let writer = try Run.knooppunt(["apikey", "create", "--data", data.path, "--name", "portal", "--scopes", "solutions:write"])
+        let writerKey = try #require(writer.output.split(separator: "\n").last.map(String.init))
+        let node = try NodeProcess(dataDirectory: data)
+
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/audit"), status: 401)
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/audit", headers: ["Authorization: Bearer kp_nonsense"]), status: 401)
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/audit", headers: ["Authorization: Bearer \(writerKey)"]), status: 403)
+        let ok = try Curl.request(node, "/api/node/v1/audit", headers: ["Authorization: Bearer \(adminKey)"])
+        #expect(ok.status == 200)
+        #expect(ok.json?["count"] is Int && ok.json?["results"] is [Any])
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/audit?pageSize=101", headers: ["Authorization: Bearer \(adminKey)"]), status: 400)
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/info", headers: ["Accept: text/html"]), status: 406)
+
+        let list = try Run.knooppunt(["apikey", "list", "--data", data.path])
+        #expect(!list.output.contains(adminKey) && list.output.contains("auditor"))
+        let adminID = String(adminKey.split(separator: "_")[1])
+        #expect(try Run.knooppunt(["apikey", "revoke", "--data", data.path, "--id", adminID]).status == 0)
+        ServerTests.expectProblem(try Curl.request(node, "/api/node/v1/audit", headers: ["Authorization: Bearer \(adminKey)"]), status: 401)
+        node.stop()
+        #expect(node.logLines.allSatisfy { !$0.contains(adminKey) && !$0.contains(writerKey) })
+        #expect(node.logLines.contains { $0.contains(#""apiKeyId":"\#(adminID)""#) })
+    }
+}

@@ -60,14 +60,21 @@ private func splitPlans(_ input: [UInt8]) -> [[Int]] {
     return [Array(0...input.count), [input.count / 2], [input.count / 3, 2 * input.count / 3], lineEnds]
 }
 
+/// Room a simulated read is offered beyond what it fills, as a socket read rarely fills its buffer.
+private let spareReadBytes = 7
+
 private func parseChecked(_ input: [UInt8], splitAt splitOffsets: [Int], limits: HTTPParseLimits) -> FuzzOutcome {
     var parser = RequestParser(limits: limits)
     var buffer = InputBuffer()
     var outcome = FuzzOutcome()
     var appendedCount = 0
     for pieceEnd in splitOffsets + [input.count] {
-        // The server appends what `read` left in its receive buffer; so does the fuzzer.
-        input.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[appendedCount..<pieceEnd])) }
+        // The server reads into the buffer in place, offered more room than the read fills; so does the fuzzer.
+        let piece = input[appendedCount..<pieceEnd]
+        buffer.appendInPlace(maxBytes: piece.count + spareReadBytes) { room in
+            room.copyBytes(from: piece)
+            return piece.count
+        }
         appendedCount = pieceEnd
         do throws(HTTPParseError) {
             var readableBeforeCount = buffer.readableCount

@@ -82,7 +82,8 @@ public enum OpenAPIRoutes {
 /// `GET /metrics` in the Prometheus text format.
 public enum MetricsRoute {
     public static func register(in table: inout RouteTable, metrics: Metrics) {
-        table.add(Route("GET", "/metrics", component: Responder.nodeComponent, access: .open, execution: .eventLoop) { _ in
+        table.add(Route("GET", "/metrics", component: Responder.nodeComponent, access: .open, execution: .eventLoop,
+                        produces: "text/plain") { _ in
             Response.bytes(Array(metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         })
     }

@@ -64,6 +64,10 @@ public final class Responder: Sendable {
         var request = request
         let response: Response
         do {
+            if let accept = request.headers["Accept"], !MediaType.accepts(accept, route.produces) {
+                throw Problem(status: .notAcceptable, code: "not-acceptable",
+                              detail: "This resource is only available as \(route.produces).")
+            }
             try access.authorize(&request, for: route.access)
             response = try route.handler(request)
         } catch let problem as Problem {

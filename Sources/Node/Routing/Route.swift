@@ -37,18 +37,21 @@ public struct Route: Sendable {
     public let component: APIComponent
     public let access: RouteAccess
     public let execution: RouteExecution
+    /// The media type of a successful response, checked against `Accept` before the handler runs (406).
+    public let produces: String
     public let handler: RouteHandler
     let segments: [PathSegment]
 
     public init(
         _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
-        execution: RouteExecution = .worker, handler: @escaping RouteHandler
+        execution: RouteExecution = .worker, produces: String = "application/json", handler: @escaping RouteHandler
     ) {
         self.method = method
         self.template = template
         self.component = component
         self.access = access
         self.execution = execution
+        self.produces = produces
         self.handler = handler
         self.segments = PathSegment.parse(template: template)
     }

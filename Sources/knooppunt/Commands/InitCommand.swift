@@ -95,7 +95,7 @@ struct InitCommand: Command {
             try PEMFile.writeRequest(request, to: layout.signingRequestPath)
         }
         try configuration.write(dataDirectory: dataDirectory)
-        let database = try Database(path: layout.databasePath, migrations: Database.baseMigrations)
+        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
         database.close()
         print("initialised \(role.rawValue) node \(name) (OIN \(oin)) in \(dataDirectory)")
         if case .signingRequest = source {

@@ -34,7 +34,7 @@ struct ServeCommand: Command {
     func run() throws -> Int32 {
         ProcessSignals.prepare()
         let runtime = try NodeRuntime(dataDirectory: dataDirectory, specsDirectory: specsDirectory, listenOverride: listen,
-                                      extensions: [FederationExtension()])
+                                      extensions: NodeAssembly.extensions)
         try runtime.start()
         let received = ProcessSignals.waitForTermination()
         runtime.logger.info("signal received", [("signal", .integer(Int(received)))])

@@ -364,6 +364,29 @@ struct PipeliningTests {
     }
 }
 
+@Suite("Body phase")
+struct BodyPhaseTests {
+    /// The server swaps the header deadline for the body deadline on this, so it must hold exactly
+    /// from the end of the head to the end of the body.
+    @Test(arguments: [
+        (head("Content-Length: 5"), ["hel", "lo"]),
+        (chunkedPost(""), ["5\r\nhello\r\n", "0\r\n\r\n"]),
+    ])
+    func reportsReadingBodyBetweenHeadAndLastByte(_ requestHead: String, _ bodyPieces: [String]) throws {
+        var parser = RequestParser()
+        var buffer = InputBuffer()
+        buffer.append(contentsOf: Array(bytes(requestHead).dropLast(HTTPSyntax.lineEndBytes)))
+        #expect(try parser.next(from: &buffer) == nil)
+        #expect(!parser.isReadingBody)
+        buffer.append(contentsOf: bytes("\r\n" + bodyPieces[0]))
+        #expect(try parser.next(from: &buffer) == nil)
+        #expect(parser.isReadingBody)
+        buffer.append(contentsOf: bytes(bodyPieces[1]))
+        #expect(try parser.next(from: &buffer)?.body == bytes("hello"))
+        #expect(!parser.isReadingBody)
+    }
+}
+
 @Suite("Expect: 100-continue")
 struct ContinueTests {
     @Test func offersContinueOnceWhileBodyIsMissing() throws {
@@ -453,6 +476,25 @@ struct RequestValueTests {
         buffer.append(contentsOf: [1, 2])
         buffer.removeAll()
         #expect(buffer.isEmpty)
+    }
+
+    @Test func inputBufferReadsInPlaceKeepingOnlyWhatWasWritten() {
+        var buffer = InputBuffer()
+        buffer.append(contentsOf: [1, 2])
+        buffer.appendInPlace(maxBytes: 16) { room in
+            room.copyBytes(from: [3, 4, 5])
+            return 3
+        }
+        buffer.appendInPlace(maxBytes: 16) { _ in 0 }
+        #expect(buffer.readableCount == 5)
+        #expect(buffer.readBytes(count: 5) == [1, 2, 3, 4, 5])
+    }
+
+    @Test func inputBufferRefusesAReadClaimingMoreThanItsRoom() async {
+        await #expect(processExitsWith: .failure) {
+            var buffer = InputBuffer()
+            buffer.appendInPlace(maxBytes: 4) { _ in 5 }
+        }
     }
 
     @Test func limitsRefuseAnEmptyHead() async {

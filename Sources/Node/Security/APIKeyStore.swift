@@ -1,0 +1,126 @@
+import Foundation
+
+/// API keys for integrators, kept as salted SHA-256 hashes. A key looks like
+/// `kp_<id>_<secret>`: the id (public, logged, shown in lists) finds the row, the 256-bit secret
+/// is compared in constant time. A full-entropy secret needs no slow password hash; the salt keeps
+/// two databases' hashes of one secret apart.
+public struct APIKeyStore: APIKeyVerifier {
+    static let prefix = "kp_"
+    static let idBytes = 8
+    static let secretBytes = 32
+    static let saltBytes = 16
+
+    /// A key as listed: never its secret.
+    public struct Listing: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let scopes: [String]
+        public let createdAt: String
+        public let revokedAt: String?
+    }
+
+    /// A newly created key: `token` is shown once and stored nowhere.
+    public struct Created: Sendable {
+        public let id: String
+        public let token: String
+    }
+
+    public static let migration = Migration(version: 2, name: "api keys", sql: """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        """)
+
+    private let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func create(name: String, scopes: [String]) throws -> Created {
+        guard !scopes.isEmpty else { throw APIKeyError.noScopes }
+        let unknown = scopes.filter { !APIScope.all.contains($0) }
+        guard unknown.isEmpty else { throw APIKeyError.unknownScopes(unknown) }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else { throw APIKeyError.invalidName }
+        let id = Digest.hex(Digest.randomBytes(Self.idBytes))
+        let secret = Self.base64URL(Digest.randomBytes(Self.secretBytes))
+        let salt = Digest.randomBytes(Self.saltBytes)
+        try database.write { connection in
+            try connection.run(
+                "INSERT INTO api_keys (id, name, scopes, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(id), .text(trimmed), .text(Set(scopes).sorted().joined(separator: " ")), .blob(salt),
+                 .blob(Self.hash(secret: secret, salt: salt)), .text(RFC3339.string(from: Date()))])
+        }
+        return Created(id: id, token: Self.prefix + id + "_" + secret)
+    }
+
+    public func list() throws -> [Listing] {
+        try database.read { connection in
+            try connection.query("SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at, id")
+                .map { row in
+                    Listing(id: try row.required("id"), name: try row.required("name"),
+                            scopes: (try row.required("scopes", as: String.self)).split(separator: " ").map(String.init),
+                            createdAt: try row.required("created_at"), revokedAt: row.string("revoked_at"))
+                }
+        }
+    }
+
+    /// Revokes a key at once: the next request with it gets 401.
+    public func revoke(id: String) throws {
+        let changed = try database.write { connection in
+            try connection.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                               [.text(RFC3339.string(from: Date())), .text(id)])
+        }
+        guard changed == 1 else { throw APIKeyError.notFound(id) }
+    }
+
+    public func verify(token: String) throws -> APIKeyIdentity? {
+        guard token.hasPrefix(Self.prefix) else { return nil }
+        let parts = token.dropFirst(Self.prefix.count).split(separator: "_", maxSplits: 1)
+        guard parts.count == 2, parts[0].count == Self.idBytes * 2, parts[1].count <= 64 else { return nil }
+        let id = String(parts[0])
+        let secret = String(parts[1])
+        let row = try database.read { connection in
+            try connection.queryOne("SELECT name, scopes, salt, hash FROM api_keys WHERE id = ? AND revoked_at IS NULL", [.text(id)])
+        }
+        guard let row, let salt = row.blob("salt"), let stored = row.blob("hash"),
+              Digest.constantTimeEquals(Self.hash(secret: secret, salt: salt), stored)
+        else { return nil }
+        return APIKeyIdentity(id: id, name: try row.required("name"),
+                              scopes: Set((try row.required("scopes", as: String.self)).split(separator: " ").map(String.init)))
+    }
+
+    static func hash(secret: String, salt: [UInt8]) -> [UInt8] {
+        Digest.sha256(salt + Array(secret.utf8))
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+public enum APIKeyError: Error, CustomStringConvertible, Equatable {
+    case noScopes
+    case unknownScopes([String])
+    case invalidName
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .noScopes: "a key needs at least one scope (\(APIScope.all.sorted().joined(separator: ", ")))"
+        case .unknownScopes(let scopes):
+            "unknown scope(s) \(scopes.joined(separator: ", ")); known: \(APIScope.all.sorted().joined(separator: ", "))"
+        case .invalidName: "the key's name must be 1 to 200 characters"
+        case .notFound(let id): "no active API key with id \(id)"
+        }
+    }
+}
