@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A module that adds component APIs to the node (the federation layer, later the catalogue and
 /// the coin ledger): its migrations run at start-up and its routes mount on the node's router.
@@ -15,6 +16,36 @@ public struct NodeContext: Sendable {
     public let database: Database
     public let logger: Logger
     public let metrics: Metrics
+    /// Where an extension registers work that runs beside the server (sweepers, pollers, writers).
+    public let services: BackgroundServices
+}
+
+/// Work an extension runs beside the HTTP server, such as the ledger's sweeper of expired pending
+/// transfers. `start` runs once the server listens; `stop` runs after the server has drained its
+/// in-flight requests and before the database closes, so a service may use the database until
+/// `stop` returns and must not after.
+public protocol BackgroundService: Sendable {
+    func start()
+    func stop()
+}
+
+/// The services extensions registered, started in registration order and stopped in reverse.
+public final class BackgroundServices: Sendable {
+    private let services = Mutex<[any BackgroundService]>([])
+
+    public init() {}
+
+    public func register(_ service: any BackgroundService) {
+        services.withLock { $0.append(service) }
+    }
+
+    public func startAll() {
+        for service in services.withLock({ $0 }) { service.start() }
+    }
+
+    public func stopAll() {
+        for service in services.withLock({ $0 }).reversed() { service.stop() }
+    }
 }
 
 /// One running node: configuration, database, router and HTTPS server, wired once at start-up.
@@ -23,6 +54,7 @@ public final class NodeRuntime: Sendable {
     public let database: Database
     public let logger: Logger
     private let server: HTTPServer
+    private let services: BackgroundServices
 
     public init(dataDirectory: String, specsDirectory: String, listenOverride: String? = nil,
                 extensions: [any NodeExtension] = [], logSink: any LogSink = StandardErrorSink()) throws {
@@ -31,8 +63,9 @@ public final class NodeRuntime: Sendable {
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
         let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
+        let services = BackgroundServices()
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database,
-                                  logger: logger, metrics: metrics)
+                                  logger: logger, metrics: metrics, services: services)
 
         let components = [NodeComponent.component] + extensions.flatMap(\.components)
         let documents = try OpenAPIDocuments(directory: specsDirectory, components: components.map(\.name))
@@ -58,6 +91,7 @@ public final class NodeRuntime: Sendable {
         self.configuration = configuration
         self.database = database
         self.logger = logger
+        self.services = services
     }
 
     public var address: ListenAddress { server.address }
@@ -77,6 +111,7 @@ public final class NodeRuntime: Sendable {
 
     public func start() throws {
         try server.start()
+        services.startAll()
         logger.info("listening", [
             ("address", .string(address.description)), ("url", .string("https://\(address)")),
             ("name", .string(configuration.name)), ("oin", .string(configuration.oin.value)),
@@ -88,6 +123,7 @@ public final class NodeRuntime: Sendable {
     public func shutdown() {
         logger.info("shutting down", [("graceSeconds", .integer(configuration.limits.shutdownGraceSeconds))])
         server.shutdown(grace: .seconds(configuration.limits.shutdownGraceSeconds))
+        services.stopAll()
         database.close()
         logger.info("stopped")
     }
