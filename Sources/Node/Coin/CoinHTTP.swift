@@ -1,0 +1,136 @@
+import Foundation
+
+/// What the coin routes share: the scopes per kind of caller, the Idempotency-Key header, ids in
+/// paths, free text screened for personal data, and the shapes of created and paged responses.
+enum CoinHTTP {
+    static let basePath = "/api/coin/v1"
+
+    /// Everyone who works with the coin may read balances, transfers, tasks and merchants.
+    static let readerScopes = [APIScope.coinAdmin, APIScope.coinResident, APIScope.coinPay, APIScope.coinMerchant]
+
+    /// The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): a UUID, as a
+    /// structured-field string (`"…"`) or bare. Required for POSTs that move money (400 when
+    /// missing); for transfers it is the transfer's id.
+    static func idempotencyKey(_ request: Request, required: Bool) throws -> String? {
+        let values = request.headers.values("Idempotency-Key")
+        guard let raw = values.first else {
+            guard !required else {
+                throw Problem.badRequest("This operation moves money and needs an Idempotency-Key header (a UUID).", invalidParams: [
+                    InvalidParam(name: "Idempotency-Key", code: "required", reason: "send a fresh UUID per operation; resend it on retries"),
+                ])
+            }
+            return nil
+        }
+        var value = raw.trimmingCharacters(in: .whitespaces)
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        guard values.count == 1, let uuid = UUID(uuidString: value) else {
+            throw Problem.badRequest("The Idempotency-Key header is not one UUID.", invalidParams: [
+                InvalidParam(name: "Idempotency-Key", code: "invalid", reason: "must be one UUID, e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\""),
+            ])
+        }
+        return uuid.uuidString.lowercased()
+    }
+
+    /// The body's optional `id`, which must repeat the Idempotency-Key when sent.
+    static func checkBodyID(_ reader: inout JSONObjectReader, key: String?) {
+        guard let id = reader.string("id", required: false, maxLength: 36) else { return }
+        guard let key, UUID(uuidString: id)?.uuidString.lowercased() == key else {
+            reader.addIssue("id", code: "invalid", reason: "must equal the Idempotency-Key header (or be left out)")
+            return
+        }
+    }
+
+    /// A UUID path parameter, lowercased; anything else names no resource (404).
+    static func uuidParameter(_ request: Request, _ name: String, notFound: (String) -> LedgerError) throws -> String {
+        let value = request.pathParameter(name)
+        guard let uuid = UUID(uuidString: value) else { throw notFound(value) }
+        return uuid.uuidString.lowercased()
+    }
+
+    /// A holder reference in the body, checked for shape and personal data.
+    static func holderReference(_ reader: inout JSONObjectReader, _ name: String, required: Bool = true) -> String? {
+        guard let value = reader.string(name, required: required, maxLength: CoinLimits.maxHolderReferenceLength * 4) else { return nil }
+        if let problem = HolderReference.problem(with: value) {
+            reader.addIssue(name, code: "invalid-reference", reason: problem)
+            return nil
+        }
+        return value
+    }
+
+    /// Free text that ends up in the append-only journal or the claims (a reference, a note):
+    /// refused when it holds an e-mail address, BSN, phone number or IBAN.
+    static func freeText(_ reader: inout JSONObjectReader, _ name: String, required: Bool = false,
+                         maxLength: Int = CoinLimits.maxReferenceLength) -> String? {
+        guard let value = reader.string(name, required: required, maxLength: maxLength) else { return nil }
+        if let finding = PersonalDataDetector.findInText(value) {
+            reader.addIssue(name, code: "personal-data", reason: finding.reason)
+            return nil
+        }
+        return value
+    }
+
+    /// An amount in whole cents, 1 to `maximum`.
+    static func amount(_ reader: inout JSONObjectReader, _ name: String, maximum: Int64 = CoinLimits.maxAmountCents) -> Int64? {
+        reader.integer(name, required: true, in: 1...maximum)
+    }
+
+    /// `pending` and `timeoutSeconds`: nil for a single-phase transfer, else the timeout.
+    static func pendingTimeout(_ reader: inout JSONObjectReader) -> Int64? {
+        let pending = reader.boolean("pending", required: false) ?? false
+        let timeout = reader.integer("timeoutSeconds", required: false, in: 1...CoinLimits.maxPendingTimeoutSeconds)
+        if timeout != nil && !pending {
+            reader.addIssue("timeoutSeconds", code: "invalid", reason: "only a pending transfer has a timeout; add \"pending\": true")
+        }
+        return pending ? (timeout ?? CoinLimits.defaultPendingTimeoutSeconds) : nil
+    }
+
+    /// 201 with `Location`, for a new resource and for the replay of the request that made it.
+    static func created<Value: Encodable>(_ value: Value, location: String, replayed: Bool) -> Response {
+        var response = Response.json(value, status: .created)
+        response.headers.add("Location", location)
+        if replayed { response.headers.add("Idempotent-Replayed", "true") }
+        return response
+    }
+
+    /// Checks the query's keys and paging, letting `filters` read and check its own keys.
+    @discardableResult
+    static func query(_ request: Request, filters: Set<String> = [], _ readFilters: (inout [InvalidParam]) -> Void = { _ in }) throws -> PageRequest {
+        var issues: [InvalidParam] = []
+        request.checkQueryKeys(allowed: filters.union(["page", "pageSize"]), issues: &issues)
+        let page = PageRequest.parse(request.query, issues: &issues)
+        readFilters(&issues)
+        guard issues.isEmpty else { throw Problem.badRequest("The query has invalid parameters.", invalidParams: issues) }
+        return page
+    }
+
+    /// A filter that must be one of an enum's raw values.
+    static func enumFilter<Value: RawRepresentable & CaseIterable>(_ request: Request, _ name: String, _ type: Value.Type,
+                                                                   issues: inout [InvalidParam]) -> Value? where Value.RawValue == String {
+        guard let text = request.query[name] else { return nil }
+        guard let value = Value(rawValue: text) else {
+            issues.append(InvalidParam(name: name, code: "invalid", reason: "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    static func page<Item: Encodable & Sendable>(_ result: (items: [Item], count: Int), page: PageRequest, request: Request) -> Response {
+        Page(results: result.items, count: result.count, request: page, path: request.path, query: request.query)
+            .response(request: page, path: request.path, query: request.query)
+    }
+
+    static func route(_ method: String, _ path: String, _ access: RouteAccess, handler: @escaping RouteHandler) -> Route {
+        Route(method, basePath + path, component: CoinExtension.component, access: access, handler: handler)
+    }
+}
+
+/// Registers every coin route.
+enum CoinRoutes {
+    static func register(in table: inout RouteTable, service: CoinService) {
+        for route in TransferRoutes.routes(service) + AccountRoutes.routes(service) + PaymentRoutes.routes(service)
+            + RedemptionRoutes.routes(service) + SchemeRoutes.routes(service) + MerchantRoutes.routes(service)
+            + TaskRoutes.routes(service) + ClaimRoutes.routes(service) + JournalRoutes.routes(service) {
+            table.add(route)
+        }
+    }
+}
