@@ -4,7 +4,7 @@ import Node
 let tool = CommandLineTool(
     commands: [
         InitCommand.self, ServeCommand.self, PKIInitCACommand.self, PKIIssueCommand.self,
-        APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self,
+        APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self, LedgerVerifyCommand.self,
     ],
     version: SoftwareVersion.current)
 let status = tool.run(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The municipality's coin scheme: the coin's code and name (Heerlen's `HEITJE`, "Heerlens
 /// Heitje") and the yearly issuance budget that caps rewards. It lives in the database, beside the
 /// budget usage it is checked against in the same transaction, and is changed by staff through
@@ -63,6 +65,22 @@ public enum CoinSchemeStore {
         precondition(scheme.yearlyIssuanceBudgetCents >= 0, "budgets are validated first")
         try connection.run("UPDATE coin_scheme SET code = ?, name = ?, yearly_issuance_budget_cents = ?, updated_at = ? WHERE id = 1",
                            [.text(scheme.code), .text(scheme.name), .integer(scheme.yearlyIssuanceBudgetCents), .text(scheme.updatedAt)])
+    }
+
+    /// Sets the scheme from the command line (`knooppunt init --coin-…`), outside a running
+    /// node; fields left nil keep their value. Audited with the actor `cli`.
+    @discardableResult
+    public static func configure(_ database: Database, code: String?, name: String?, yearlyIssuanceBudgetCents: Int64?) throws -> CoinScheme {
+        try database.write { connection in
+            let old = try read(in: connection)
+            let new = CoinScheme(code: code ?? old.code, name: name ?? old.name,
+                                 yearlyIssuanceBudgetCents: yearlyIssuanceBudgetCents ?? old.yearlyIssuanceBudgetCents,
+                                 updatedAt: RFC3339.string(from: Date()))
+            try write(new, in: connection)
+            try AuditLog.record(in: connection, actor: "cli", action: "update", resource: "coin-scheme", resourceID: "scheme",
+                                version: nil, oldContent: old.auditContent, newContent: new.auditContent, requestID: nil)
+            return new
+        }
     }
 
     static func yearlyBudgetCents(in connection: SQLiteConnection) throws -> Int64 {

@@ -22,6 +22,9 @@ struct InitCommand: Command {
         .single("cert", "FILE", "use this existing certificate (PEM) ..."),
         .single("key", "FILE", "... with this private key (PEM) ..."),
         .single("trust", "FILE", "... and this trust anchor (PEM CA certificate)"),
+        .single("coin-code", "CODE", "the community coin's code, e.g. HEITJE (default COIN)"),
+        .single("coin-name", "NAME", "the coin's name, e.g. \"Heerlens Heitje\""),
+        .single("coin-budget-cents", "CENTS", "the yearly issuance budget that caps rewards (default 0: no rewards)"),
     ]
 
     enum CertificateSource {
@@ -38,6 +41,9 @@ struct InitCommand: Command {
     let listen: String
     let hosts: [String]
     let source: CertificateSource
+    let coinCode: String?
+    let coinName: String?
+    let coinBudgetCents: Int64?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         dataDirectory = try arguments.required("data")
@@ -57,6 +63,20 @@ struct InitCommand: Command {
         listen = arguments.value("listen") ?? "127.0.0.1:8443"
         do { _ = try ListenAddress(parsing: listen) } catch { throw UsageError(error.description) }
         hosts = arguments.values("host")
+        coinCode = arguments.value("coin-code")
+        if let coinCode, let problem = CoinScheme.problem(withCode: coinCode) { throw UsageError("--coin-code \(problem)") }
+        coinName = arguments.value("coin-name")
+        if let coinName, coinName.trimmingCharacters(in: .whitespaces).isEmpty || coinName.count > 100 {
+            throw UsageError("--coin-name must be 1 to 100 characters")
+        }
+        if let text = arguments.value("coin-budget-cents") {
+            guard let cents = Int64(text), (0...CoinLimits.maxYearlyBudgetCents).contains(cents) else {
+                throw UsageError("--coin-budget-cents must be a whole number of cents from 0 to \(CoinLimits.maxYearlyBudgetCents)")
+            }
+            coinBudgetCents = cents
+        } else {
+            coinBudgetCents = nil
+        }
         let files = [arguments.value("cert"), arguments.value("key"), arguments.value("trust")]
         switch (arguments.value("ca"), files.compactMap { $0 }.count) {
         case (let ca?, 0):
@@ -96,7 +116,11 @@ struct InitCommand: Command {
         }
         try configuration.write(dataDirectory: dataDirectory)
         let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        database.close()
+        defer { database.close() }
+        if coinCode != nil || coinName != nil || coinBudgetCents != nil {
+            let scheme = try CoinSchemeStore.configure(database, code: coinCode, name: coinName, yearlyIssuanceBudgetCents: coinBudgetCents)
+            print("coin scheme: \(scheme.code) \"\(scheme.name)\", yearly issuance budget \(scheme.yearlyIssuanceBudgetCents) cents")
+        }
         print("initialised \(role.rawValue) node \(name) (OIN \(oin)) in \(dataDirectory)")
         if case .signingRequest = source {
             print("certificate signing request: \(layout.signingRequestPath)")
