@@ -9,8 +9,8 @@ enum ClaimRoutes {
             CoinHTTP.route("POST", "/claims", .apiKey(scope: APIScope.coinResident)) { request in
                 try CoinHTTP.query(request)
                 // Optional here: a claim moves no money, and one claim per resident and task stops doubles anyway.
-                let key = try CoinHTTP.idempotencyKey(request, required: false)
                 var reader = try request.jsonObject()
+                let key = CoinHTTP.idempotencyKey(request, required: false, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
                 let taskID = reader.string("taskId", required: true, maxLength: 36)
                 if let taskID, UUID(uuidString: taskID) == nil { reader.addIssue("taskId", code: "invalid", reason: "must be a task's id (a UUID)") }

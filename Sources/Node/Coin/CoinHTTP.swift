@@ -10,23 +10,22 @@ enum CoinHTTP {
 
     /// The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): a UUID, as a
     /// structured-field string (`"…"`) or bare. Required for POSTs that move money (400 when
-    /// missing); for transfers it is the transfer's id.
-    static func idempotencyKey(_ request: Request, required: Bool) throws -> String? {
+    /// missing); for transfers it is the transfer's id. Problems join the body's in `reader`, so
+    /// one 400 lists them all.
+    static func idempotencyKey(_ request: Request, required: Bool, reader: inout JSONObjectReader) -> String? {
         let values = request.headers.values("Idempotency-Key")
         guard let raw = values.first else {
-            guard !required else {
-                throw Problem.badRequest("This operation moves money and needs an Idempotency-Key header (a UUID).", invalidParams: [
-                    InvalidParam(name: "Idempotency-Key", code: "required", reason: "send a fresh UUID per operation; resend it on retries"),
-                ])
+            if required {
+                reader.addIssue("Idempotency-Key", code: "required",
+                                reason: "this operation moves money: send a fresh UUID per operation and resend it on retries")
             }
             return nil
         }
         var value = raw.trimmingCharacters(in: .whitespaces)
         if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
         guard values.count == 1, let uuid = UUID(uuidString: value) else {
-            throw Problem.badRequest("The Idempotency-Key header is not one UUID.", invalidParams: [
-                InvalidParam(name: "Idempotency-Key", code: "invalid", reason: "must be one UUID, e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\""),
-            ])
+            reader.addIssue("Idempotency-Key", code: "invalid", reason: "must be one UUID, e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\"")
+            return nil
         }
         return uuid.uuidString.lowercased()
     }

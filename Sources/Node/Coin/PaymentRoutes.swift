@@ -5,8 +5,8 @@ enum PaymentRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
             CoinHTTP.route("POST", "/payments", .apiKey(scope: APIScope.coinPay)) { request in
-                let key = try CoinHTTP.idempotencyKey(request, required: true)
                 var reader = try request.jsonObject()
+                let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
                 let resident = CoinHTTP.holderReference(&reader, "resident")
                 let merchant = CoinHTTP.holderReference(&reader, "merchant")

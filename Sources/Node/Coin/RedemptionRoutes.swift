@@ -7,8 +7,8 @@ enum RedemptionRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
             CoinHTTP.route("POST", "/redemptions", .apiKey(scope: APIScope.coinMerchant)) { request in
-                let key = try CoinHTTP.idempotencyKey(request, required: true)
                 var reader = try request.jsonObject()
+                let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
                 let merchant = CoinHTTP.holderReference(&reader, "merchant")
                 let amount = CoinHTTP.amount(&reader, "amountCents")

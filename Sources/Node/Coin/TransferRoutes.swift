@@ -4,8 +4,8 @@ enum TransferRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
             CoinHTTP.route("POST", "/transfers", .apiKey(scope: APIScope.coinAdmin)) { request in
-                let key = try CoinHTTP.idempotencyKey(request, required: true)
                 var reader = try request.jsonObject()
+                let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
                 let debit = account(&reader, "debitAccount")
                 let credit = account(&reader, "creditAccount")
