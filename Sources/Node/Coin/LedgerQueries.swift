@@ -50,8 +50,9 @@ enum LedgerQueries {
         // Sequences are gapless from 1, so the count is the last sequence (no scan).
         let count = try connection.queryOne("SELECT coalesce(max(sequence), 0) AS n FROM coin_journal")?.int("n") ?? 0
         let first = Int64(request.offset) + 1
+        // The entry before the page, when there is one, gives the first entry's previous hash.
         let rows = try connection.query("SELECT * FROM coin_journal WHERE sequence >= ? ORDER BY sequence LIMIT ?",
-                                        [.integer(first - 1), .integer(Int64(request.size) + 1)])
+                                        [.integer(max(1, first - 1)), .integer(Int64(request.size) + (first > 1 ? 1 : 0))])
         var previousHash = JournalEntry.genesisHash
         var items: [JournalEntryView] = []
         for row in rows {
@@ -61,6 +62,7 @@ enum LedgerQueries {
             }
             previousHash = hash
         }
+        precondition(items.count <= request.size, "a page holds at most its size")
         return (items, count)
     }
 }
