@@ -46,11 +46,14 @@ public struct JSONObjectReader {
             addIssue(name, code: "invalid-type", reason: "must be a string")
             return nil
         }
-        guard text.count >= minLength, text.count <= maxLength else {
+        // Printable ASCII, the usual case, needs neither grapheme counting nor Unicode tables.
+        let isPrintableASCII = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let length = isPrintableASCII ? text.utf8.count : text.count
+        guard length >= minLength, length <= maxLength else {
             addIssue(name, code: "invalid-length", reason: "must be \(minLength) to \(maxLength) characters long")
             return nil
         }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard isPrintableASCII || !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             addIssue(name, code: "invalid", reason: "must not contain control characters")
             return nil
         }

@@ -59,7 +59,9 @@ struct AccessControl: Sendable {
         guard let value = headers["Authorization"] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        // Trimmed by bytes: this runs on every keyed request, and Foundation's trimming bridges
+        // through NSString.
+        let token = String(decoding: HTTPSyntax.trimmingWhitespace(Array(parts[1].utf8)[...]), as: UTF8.self)
         return token.isEmpty ? nil : token
     }
 }

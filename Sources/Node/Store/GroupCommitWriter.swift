@@ -136,6 +136,8 @@ public final class GroupCommitWriter: Sendable {
         guard !wasStopping else { return }
         wakeUp.signal()
         exited.wait()
+        let statistics = self.statistics
+        logger.info("group commit writer stopped", [("batches", .integer(statistics.batches)), ("jobs", .integer(statistics.jobs))])
     }
 
     private func enqueue(_ job: Job) throws(StoreError) {
