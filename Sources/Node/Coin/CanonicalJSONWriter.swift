@@ -18,6 +18,13 @@ struct CanonicalJSONWriter {
         if let value { Self.appendString(value, to: &output) } else { output.append(contentsOf: Self.null) }
     }
 
+    /// Writes the key only when there is a value: for API responses, which leave absent fields
+    /// out, unlike the journal's entries, which name every key.
+    mutating func stringIfPresent(_ key: String, _ value: String?) {
+        guard let value else { return }
+        string(key, value)
+    }
+
     mutating func integer(_ key: String, _ value: Int64?) {
         writeKey(key)
         if let value { output.append(contentsOf: Array(String(value).utf8)) } else { output.append(contentsOf: Self.null) }
@@ -37,7 +44,7 @@ struct CanonicalJSONWriter {
 
     private mutating func writeKey(_ key: String) {
         if let previousKey {
-            precondition(Array(previousKey.utf8).lexicographicallyPrecedes(Array(key.utf8)), "canonical keys are written in sorted order, once")
+            precondition(previousKey.utf8.lexicographicallyPrecedes(key.utf8), "canonical keys are written in sorted order, once")
         }
         previousKey = key
         if !isFirst { output.append(UInt8(ascii: ",")) }

@@ -13,14 +13,14 @@ enum ClaimRoutes {
                 let key = CoinHTTP.idempotencyKey(request, required: false, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
                 let taskID = reader.string("taskId", required: true, maxLength: 36)
-                if let taskID, UUID(uuidString: taskID) == nil { reader.addIssue("taskId", code: "invalid", reason: "must be a task's id (a UUID)") }
+                if let taskID, CoinHTTP.canonicalUUID(taskID) == nil { reader.addIssue("taskId", code: "invalid", reason: "must be a task's id (a UUID)") }
                 let resident = CoinHTTP.holderReference(&reader, "resident")
                 let note = CoinHTTP.freeText(&reader, "note")
                 reader.rejectUnknownFields()
                 try reader.throwIfInvalid()
                 guard let taskID, let resident else { preconditionFailure("a valid body has every required field") }
                 let id = key ?? UUID().uuidString.lowercased()
-                let outcome = try service.submitClaim(id: id, taskID: taskID.lowercased(), resident: resident, note: note)
+                let outcome = try service.submitClaim(id: id, taskID: CoinHTTP.canonicalUUID(taskID) ?? taskID, resident: resident, note: note)
                 let isReplay = if case .replayed = outcome { true } else { false }
                 return CoinHTTP.created(outcome.claim, location: "\(CoinHTTP.basePath)/claims/\(id)", replayed: isReplay)
             },
@@ -30,7 +30,7 @@ enum ClaimRoutes {
                 var status: ClaimStatus?
                 let page = try CoinHTTP.query(request, filters: ["taskId", "resident", "status"]) { issues in
                     if let value = request.query["taskId"] {
-                        if let uuid = UUID(uuidString: value) { taskID = uuid.uuidString.lowercased() } else {
+                        if let uuid = CoinHTTP.canonicalUUID(value) { taskID = uuid } else {
                             issues.append(InvalidParam(name: "taskId", code: "invalid", reason: "must be a task's id (a UUID)"))
                         }
                     }

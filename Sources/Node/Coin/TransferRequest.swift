@@ -17,6 +17,8 @@ public struct TransferRequest: Sendable, Equatable {
     /// the client sent (`resident`, `merchant`) rather than an internal one.
     public let debitField: String
     public let creditField: String
+    /// SHA-256 of the content, in the ledger's canonical JSON: what "the same request" means.
+    public let fingerprint: [UInt8]
 
     public init(id: String, debit: AccountID, credit: AccountID, amountCents: Int64, code: TransferCode, reference: String?,
                 pendingTimeoutSeconds: Int64?, operation: String, debitField: String = "debitAccount",
@@ -32,10 +34,12 @@ public struct TransferRequest: Sendable, Equatable {
         self.operation = operation
         self.debitField = debitField
         self.creditField = creditField
+        fingerprint = Self.fingerprint(id: id, debit: debit, credit: credit, amountCents: amountCents, code: code,
+                                       reference: reference, pendingTimeoutSeconds: pendingTimeoutSeconds, operation: operation)
     }
 
-    /// SHA-256 of the content, in the ledger's canonical JSON: what "the same request" means.
-    public var fingerprint: [UInt8] {
+    private static func fingerprint(id: String, debit: AccountID, credit: AccountID, amountCents: Int64, code: TransferCode,
+                                     reference: String?, pendingTimeoutSeconds: Int64?, operation: String) -> [UInt8] {
         var writer = CanonicalJSONWriter()
         writer.integer("amountCents", amountCents)
         writer.string("code", code.rawValue)

@@ -34,17 +34,17 @@ enum TransferRoutes {
             CoinHTTP.route("GET", "/transfers/{id}", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 try CoinHTTP.query(request)
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
-                return .json(try service.transfer(id))
+                return CoinHTTP.transferResponse(try service.transfer(id))
             },
             CoinHTTP.route("POST", "/transfers/{id}/post", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinPay])) { request in
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
                 try emptyBody(request)
-                return .json(try service.postTransfer(id, permittedCodes: permittedCodes(request)))
+                return CoinHTTP.transferResponse(try service.postTransfer(id, permittedCodes: permittedCodes(request)))
             },
             CoinHTTP.route("POST", "/transfers/{id}/void", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinPay])) { request in
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
                 try emptyBody(request)
-                return .json(try service.voidTransfer(id, permittedCodes: permittedCodes(request)))
+                return CoinHTTP.transferResponse(try service.voidTransfer(id, permittedCodes: permittedCodes(request)))
             },
         ]
     }

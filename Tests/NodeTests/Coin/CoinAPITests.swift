@@ -174,3 +174,29 @@ struct CoinAPITests {
         }
     }
 }
+
+/// The hand-written transfer JSON must stay byte for byte what JSONEncoder would write.
+@Suite("Transfer JSON")
+struct TransferJSONTests {
+    @Test(arguments: [
+        Transfer(id: "8e03978e-40d5-43e8-bc93-6894a57f9324", debitAccount: "resident:r-1", creditAccount: "merchant:m-1",
+                 amountCents: 1250, code: .payment, reference: "Zoë's \"koffie\" \\ €", state: .voided,
+                 timeoutAt: "2026-03-01T12:10:00.000Z", createdAt: "2026-03-01T12:00:00.000Z", postedAt: nil,
+                 voidedAt: "2026-03-01T12:05:00.000Z", voidReason: .requested, createdPending: true, requestHash: []),
+        Transfer(id: "0b6f2d8e-0a43-4c55-9d3b-3a2f9f7d2a10", debitAccount: "issuance", creditAccount: "resident:r-1",
+                 amountCents: 1, code: .reward, reference: nil, state: .posted, timeoutAt: nil,
+                 createdAt: "2026-03-01T12:00:00.000Z", postedAt: "2026-03-01T12:00:00.000Z", voidedAt: nil, voidReason: nil,
+                 createdPending: false, requestHash: []),
+    ])
+    func handWrittenEqualsEncoder(transfer: Transfer) {
+        #expect(CoinHTTP.transferResponse(transfer).body == Response.json(transfer).body)
+    }
+
+    @Test(arguments: [("8E03978E-40D5-43E8-BC93-6894A57F9324", "8e03978e-40d5-43e8-bc93-6894a57f9324" as String?),
+                      ("\"8e03978e-40d5-43e8-bc93-6894a57f9324\"", nil), ("8e03978e40d543e8bc936894a57f9324", nil),
+                      ("8e03978e-40d5-43e8-bc93-6894a57f932g", nil), ("", nil)])
+    func uuids(text: String, expected: String?) {
+        #expect(CoinHTTP.canonicalUUID(text) == expected)
+        #expect(CoinHTTP.canonicalUUID("\"\(text)\"", quoted: true) == expected)
+    }
+}
