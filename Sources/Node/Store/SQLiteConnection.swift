@@ -174,8 +174,10 @@ public final class SQLiteConnection {
         case .immediate: "BEGIN IMMEDIATE"
         case .deferred: "BEGIN DEFERRED"
         }
+        // BEGIN, COMMIT and ROLLBACK run as cached prepared statements: every request's read and
+        // every batch's write takes them, and sqlite3_exec would parse them each time.
         do {
-            try execute(begin)
+            try run(begin)
         } catch {
             throw storeError(error)
         }
@@ -187,7 +189,7 @@ public final class SQLiteConnection {
             throw error
         }
         do {
-            try execute("COMMIT")
+            try run("COMMIT")
         } catch {
             try rollBack(storeError: storeError)
             throw storeError(error)
@@ -226,7 +228,7 @@ public final class SQLiteConnection {
     private func rollBack<Failure: Error>(storeError: (StoreError) -> Failure) throws(Failure) {
         guard isInTransaction else { return }
         do {
-            try execute("ROLLBACK")
+            try run("ROLLBACK")
         } catch {
             throw storeError(error)
         }
