@@ -15,6 +15,8 @@ public struct NodeContext: Sendable {
     public let database: Database
     public let logger: Logger
     public let metrics: Metrics
+    /// Signs this node's own records for the federation (the node's private key).
+    public let signer: any ContentSigner
 }
 
 /// One running node: configuration, database, router and HTTPS server, wired once at start-up.
@@ -25,14 +27,15 @@ public final class NodeRuntime: Sendable {
     private let server: HTTPServer
 
     public init(dataDirectory: String, specsDirectory: String, listenOverride: String? = nil,
-                extensions: [any NodeExtension] = [], logSink: any LogSink = StandardErrorSink()) throws {
+                extensions: [any NodeExtension] = [], signer: any ContentSigner,
+                logSink: any LogSink = StandardErrorSink()) throws {
         let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
         let level = LogLevel(name: configuration.logLevel) ?? .info
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
         let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database,
-                                  logger: logger, metrics: metrics)
+                                  logger: logger, metrics: metrics, signer: signer)
 
         let components = [NodeComponent.component] + extensions.flatMap(\.components)
         let documents = try OpenAPIDocuments(directory: specsDirectory, components: components.map(\.name))
@@ -65,7 +68,8 @@ public final class NodeRuntime: Sendable {
     /// The node's own tables (metadata, API keys, audit trail) and then each extension's, in
     /// version order. Version ranges: node 1-9, catalogue 10-19, coin 20-29, federation 30-39.
     public static func migrations(extensions: [any NodeExtension]) -> [Migration] {
-        Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration] + extensions.flatMap(\.migrations)
+        Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration, ChangeLog.migration]
+            + extensions.flatMap(\.migrations)
     }
 
     /// Opens the data folder's database with every migration applied; the CLI's commands use
