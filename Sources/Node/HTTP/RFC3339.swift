@@ -35,16 +35,35 @@ public enum RFC3339 {
     }
 }
 
-/// Zero-padded decimal digits appended to a byte buffer.
+/// Zero-padded decimal digits appended to a byte buffer, without intermediate allocations: it
+/// runs several times for every log line and response.
 enum DecimalDigits {
     static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var digits: [UInt8] = []
+        precondition(value >= 0, "only non-negative numbers are formatted here")
+        var digitCount = 1
+        var probe = value / 10
+        while probe > 0 {
+            digitCount += 1
+            probe /= 10
+        }
+        let total = max(width, digitCount)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: total))
         var rest = value
+        var index = start + total - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
+            index -= 1
         } while rest > 0
-        if digits.count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        bytes.append(contentsOf: digits.reversed())
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a string's UTF-8 bytes with one copy when the string is stored contiguously (native
+    /// Swift strings are); the generic `append(contentsOf: text.utf8)` walks it byte by byte.
+    mutating func appendUTF8(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) }
+        if copied == nil { append(contentsOf: text.utf8) }
     }
 }

@@ -129,7 +129,7 @@ struct JSONText {
     }
 
     mutating func appendRaw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        bytes.appendUTF8(text)
     }
 
     /// RFC 8259 quoting: quotes, backslashes and control characters escaped.

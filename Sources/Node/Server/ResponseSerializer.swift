@@ -12,12 +12,12 @@ enum ResponseSerializer {
         bytes.append(contentsOf: "HTTP/1.1 ".utf8)
         DecimalDigits.append(response.status.code, width: 3, to: &bytes)
         bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: response.status.reason.utf8)
+        bytes.appendUTF8(response.status.reason)
         bytes.append(contentsOf: crlf)
         for (name, value) in response.headers where !isFramingHeader(name) {
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(contentsOf: ": ".utf8)
-            bytes.append(contentsOf: value.utf8)
+            bytes.appendUTF8(name)
+            bytes.append(contentsOf: colonSpace)
+            bytes.appendUTF8(value)
             bytes.append(contentsOf: crlf)
         }
         bytes.append(contentsOf: HTTPDate.current())
@@ -38,6 +38,7 @@ enum ResponseSerializer {
     }
 
     private static let crlf: [UInt8] = [13, 10]
+    private static let colonSpace: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: " ")]
     private static let framingHeaders = ["content-length", "connection", "transfer-encoding", "date"].map { Array($0.utf8) }
 
     /// Case-insensitive comparison on bytes, without building a lowercased copy per header.
