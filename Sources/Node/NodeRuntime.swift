@@ -5,7 +5,39 @@ import Foundation
 public protocol NodeExtension: Sendable {
     var components: [APIComponent] { get }
     var migrations: [Migration] { get }
+    /// The components this node serves given its configuration (the registry component only on
+    /// the registry); by default all of `components`.
+    func components(for configuration: NodeConfiguration) -> [APIComponent]
     func register(in table: inout RouteTable, context: NodeContext)
+    /// Builds what the extension keeps while the node runs (a peer authorizer, background
+    /// threads, routes that use them), once the context exists and before the server listens.
+    /// Throwing stops start-up: a node that cannot decide who its members are must not serve.
+    func activate(context: NodeContext) throws -> (any ExtensionRuntime)?
+}
+
+extension NodeExtension {
+    public func components(for configuration: NodeConfiguration) -> [APIComponent] { components }
+
+    public func activate(context: NodeContext) throws -> (any ExtensionRuntime)? { nil }
+}
+
+/// The running part of an extension. `start` runs once the server listens; `stop` runs on
+/// shutdown before in-flight requests drain and the database closes, and must return promptly
+/// (a background thread is told to stop and joined within a bounded time).
+public protocol ExtensionRuntime: Sendable {
+    /// Who may call `.peerCertificate` routes; nil leaves the decision to another extension.
+    /// At most one extension may decide.
+    var peerAuthorizer: (any PeerAuthorizer)? { get }
+    func register(in table: inout RouteTable)
+    func start()
+    func stop()
+}
+
+extension ExtensionRuntime {
+    public var peerAuthorizer: (any PeerAuthorizer)? { nil }
+    public func register(in table: inout RouteTable) {}
+    public func start() {}
+    public func stop() {}
 }
 
 /// What an extension's handlers may use.
@@ -25,6 +57,7 @@ public final class NodeRuntime: Sendable {
     public let database: Database
     public let logger: Logger
     private let server: HTTPServer
+    private let extensionRuntimes: [any ExtensionRuntime]
 
     public init(dataDirectory: String, specsDirectory: String, listenOverride: String? = nil,
                 extensions: [any NodeExtension] = [], signer: any ContentSigner,
@@ -37,7 +70,10 @@ public final class NodeRuntime: Sendable {
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database,
                                   logger: logger, metrics: metrics, signer: signer)
 
-        let components = [NodeComponent.component] + extensions.flatMap(\.components)
+        let components = [NodeComponent.component] + extensions.flatMap { $0.components(for: configuration) }
+        let runtimes = try extensions.compactMap { try $0.activate(context: context) }
+        let authorizers = runtimes.compactMap(\.peerAuthorizer)
+        precondition(authorizers.count <= 1, "more than one extension decides who is a member")
         let documents = try OpenAPIDocuments(directory: specsDirectory, components: components.map(\.name))
         var table = RouteTable()
         NodeComponent(configuration: configuration, logger: logger) { try database.checkHealth() }
@@ -46,12 +82,13 @@ public final class NodeRuntime: Sendable {
         MetricsRoute.register(in: &table, metrics: metrics)
         AuditRoute.register(in: &table, database: database)
         for nodeExtension in extensions { nodeExtension.register(in: &table, context: context) }
+        for runtime in runtimes { runtime.register(in: &table) }
 
         let tls = try TLSContext(
             certificateChainPath: NodeConfiguration.resolve(configuration.tls.certificate, in: dataDirectory),
             privateKeyPath: NodeConfiguration.resolve(configuration.tls.privateKey, in: dataDirectory),
             trustAnchorPath: NodeConfiguration.resolve(configuration.tls.trustAnchor, in: dataDirectory))
-        let responder = Responder(router: table.freeze(), apiKeys: APIKeyStore(database: database), peers: TrustAnchorPeerAuthorizer(),
+        let responder = Responder(router: table.freeze(), apiKeys: APIKeyStore(database: database), peers: authorizers.first ?? TrustAnchorPeerAuthorizer(),
                                   logger: logger, metrics: metrics, corsAllowedOrigins: Set(configuration.corsAllowedOrigins))
         let listen = try ListenAddress(parsing: listenOverride ?? configuration.listen)
         server = try HTTPServer(
@@ -61,6 +98,7 @@ public final class NodeRuntime: Sendable {
         self.configuration = configuration
         self.database = database
         self.logger = logger
+        self.extensionRuntimes = runtimes
     }
 
     public var address: ListenAddress { server.address }
@@ -86,11 +124,14 @@ public final class NodeRuntime: Sendable {
             ("name", .string(configuration.name)), ("oin", .string(configuration.oin.value)),
             ("role", .string(configuration.role.rawValue)), ("version", .string(SoftwareVersion.current)),
         ])
+        for runtime in extensionRuntimes { runtime.start() }
     }
 
     /// Drains in-flight requests (bounded by the configured grace), then closes the store.
     public func shutdown() {
         logger.info("shutting down", [("graceSeconds", .integer(configuration.limits.shutdownGraceSeconds))])
+        // Background threads first: they may use the database, which closes last.
+        for runtime in extensionRuntimes { runtime.stop() }
         server.shutdown(grace: .seconds(configuration.limits.shutdownGraceSeconds))
         database.close()
         logger.info("stopped")
