@@ -5,6 +5,8 @@ let tool = CommandLineTool(
     commands: [
         InitCommand.self, ServeCommand.self, PKIInitCACommand.self, PKIIssueCommand.self,
         APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self,
+        RegistryAdmitCommand.self, RegistryRevokeCommand.self, RegistryUpdateCommand.self, RegistryMembersCommand.self,
+        InstallCertCommand.self, DirectoryShowCommand.self, FederationCallCommand.self,
     ],
     version: SoftwareVersion.current)
 let status = tool.run(
