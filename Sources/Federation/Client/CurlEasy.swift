@@ -152,16 +152,6 @@ final class CurlEasy {
     /// with NUL bytes are sent whole.
     private func methodSteps(_ request: PeerRequest) -> [(String, () -> CURLcode)] {
         var steps: [(String, () -> CURLcode)] = []
-        switch request.method {
-        case "GET":
-            steps.append(("HTTPGET", { kp_curl_setopt_long(self.handle, CURLOPT_HTTPGET, 1) }))
-        case "HEAD":
-            steps.append(("NOBODY", { kp_curl_setopt_long(self.handle, CURLOPT_NOBODY, 1) }))
-        default:
-            if request.method != "POST" {
-                steps.append(("CUSTOMREQUEST", { kp_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method) }))
-            }
-        }
         if request.method == "POST" || request.body != nil {
             let body = request.body ?? []
             steps.append(("POST", { kp_curl_setopt_long(self.handle, CURLOPT_POST, 1) }))
@@ -176,6 +166,16 @@ final class CurlEasy {
                     }
                 }
             }))
+            // A body goes out as POST unless the method is named over it.
+            if request.method != "POST" {
+                steps.append(("CUSTOMREQUEST", { kp_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method) }))
+            }
+        } else if request.method == "GET" {
+            steps.append(("HTTPGET", { kp_curl_setopt_long(self.handle, CURLOPT_HTTPGET, 1) }))
+        } else if request.method == "HEAD" {
+            steps.append(("NOBODY", { kp_curl_setopt_long(self.handle, CURLOPT_NOBODY, 1) }))
+        } else {
+            steps.append(("CUSTOMREQUEST", { kp_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method) }))
         }
         return steps
     }
