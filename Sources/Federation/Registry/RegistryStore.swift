@@ -144,6 +144,8 @@ public struct RegistryStore: Sendable {
         if let baseURL, !PeerClient.isValidBaseURL(baseURL) { throw RegistryError.invalidBaseURL(baseURL) }
         try database.write { connection in
             guard let existing = try member(oin, in: connection) else { throw RegistryError.unknownMember(oin) }
+            // Nothing to change leaves the serial alone, so members do not fetch an equal directory.
+            guard (baseURL != nil && baseURL != existing.baseURL) || (cbsCode != nil && cbsCode != existing.cbsCode) else { return }
             let now = RFC3339.string(from: Date())
             try connection.run("""
                 UPDATE registry_members SET base_url = coalesce(?, base_url), cbs_code = coalesce(?, cbs_code), updated_at = ?
