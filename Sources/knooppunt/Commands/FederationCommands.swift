@@ -21,11 +21,13 @@ enum KnownMembers {
 enum KnownMembersError: Error, CustomStringConvertible {
     case noRegistry
     case noDirectory(String)
+    case notAnActiveMember(OIN)
 
     var description: String {
         switch self {
         case .noRegistry: "no registry configured (federation.registryURL/registryOIN); see `knooppunt install-cert`"
         case .noDirectory(let path): "no member directory at \(path) yet; start the node so it fetches one"
+        case .notAnActiveMember(let oin): "\(oin) is not an active member in this node's directory"
         }
     }
 }
@@ -77,7 +79,7 @@ struct FederationCallCommand: Command {
         let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
         let members = try KnownMembers.load(dataDirectory: dataDirectory, configuration: configuration)
         guard let member = members.first(where: { $0.oin == peer }), member.isActive else {
-            throw KnownMembersError.noDirectory("the directory (no active member \(peer))")
+            throw KnownMembersError.notAnActiveMember(peer)
         }
         let client = try PeerClient(member: member, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration))
         let response = try client.get(requestPath)
