@@ -6,8 +6,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 scripts/setup.sh
-python3 -m pip install --quiet --disable-pip-version-check "openapi-spec-validator>=0.7" 2>/dev/null \
-    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "openapi-spec-validator>=0.7"
+# The OpenAPI validator and schemathesis (contract tests against a live node) come from PyPI.
+python_tools=("openapi-spec-validator>=0.7" "schemathesis>=4,<5")
+python3 -m pip install --quiet --disable-pip-version-check "${python_tools[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${python_tools[@]}"
+export KNOOPPUNT_REQUIRE_SCHEMATHESIS=1
 
 echo "== OpenAPI documents"
 for spec in specs/*.openapi.json; do

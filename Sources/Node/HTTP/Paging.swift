@@ -52,6 +52,19 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         previous = request.page > 1 ? Self.link(path, query, page: min(request.page - 1, lastPage)) : nil
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case count, next, previous, results
+    }
+
+    /// `next` and `previous` are always present, `null` at the ends, as ZGW clients expect.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(count, forKey: .count)
+        try container.encode(next, forKey: .next)
+        try container.encode(previous, forKey: .previous)
+        try container.encode(results, forKey: .results)
+    }
+
     /// The response with the `Link` header the draft pagination module asks for.
     public func response(request: PageRequest, path: String, query: QueryParameters) -> Response {
         var response = Response.json(self)

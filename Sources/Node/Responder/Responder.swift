@@ -156,7 +156,7 @@ public final class Responder: Sendable {
         return newRequestID()
     }
 
-    static func newRequestID() -> String { UUID().uuidString.lowercased() }
+    static func newRequestID() -> String { RequestID.make() }
 }
 
 /// An origin-form request target split into decoded path segments and query parameters.
@@ -170,7 +170,12 @@ struct RequestTarget {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = parts[0]
         var segments: [String] = []
+        let needsDecoding = rawPath.utf8.contains(UInt8(ascii: "%"))
         for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            if !needsDecoding {
+                segments.append(String(raw))
+                continue
+            }
             guard let segment = PercentDecoding.decode(raw, plusIsSpace: false) else { return nil }
             segments.append(segment)
         }

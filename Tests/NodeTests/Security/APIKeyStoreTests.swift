@@ -102,6 +102,8 @@ import Testing
         #expect(page.previous == "/api/x/v1/items?theme=air%20quality&page=1")
         let last = Page(results: [1], count: 25, request: PageRequest(page: 3, size: 10), path: "/p", query: QueryParameters())
         #expect(last.next == nil)
+        let body = String(decoding: JSONCoding.encode(last), as: UTF8.self)
+        #expect(body.contains(#""next":null"#), "next is present as null on the last page")
         let link = last.response(request: PageRequest(page: 3, size: 10), path: "/p", query: QueryParameters()).headers["Link"] ?? ""
         #expect(link.contains(#"</p?page=1>; rel="first""#) && link.contains(#"</p?page=3>; rel="last""#))
     }
