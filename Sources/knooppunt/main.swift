@@ -5,6 +5,7 @@ let tool = CommandLineTool(
     commands: [
         InitCommand.self, ServeCommand.self, PKIInitCACommand.self, PKIIssueCommand.self,
         APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self,
+        SolutionsImportCommand.self, CatalogueLoadSamplesCommand.self, KnowledgeGenerateCommand.self,
     ],
     version: SoftwareVersion.current)
 let status = tool.run(

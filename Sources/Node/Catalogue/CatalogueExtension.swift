@@ -7,11 +7,18 @@ public struct CatalogueExtension: NodeExtension {
     public static let component = APIComponent(name: "solutions", version: "1.0.0")
     static let basePath = "/api/solutions/v1"
 
-    /// Media types `POST /solutions` reads besides JSON, e.g. a publiccode.yml as `application/yaml`.
-    let solutionImporters: [String: RecordRoutes<SolutionKind>.BodyImporter]
+    /// YAML media types `POST /solutions` reads as a publiccode.yml file: `application/yaml`
+    /// (RFC 9512) and the older names clients still send.
+    public static let yamlMediaTypes = ["application/yaml", "application/x-yaml", "text/yaml"]
 
-    public init(solutionImporters: [String: RecordRoutes<SolutionKind>.BodyImporter] = CatalogueImport.importers) {
-        self.solutionImporters = solutionImporters
+    public init() {}
+
+    /// Reads a publiccode.yml body as a solution of `organisation` (the importing node).
+    public static func importers(organisation: OIN) -> [String: RecordRoutes<SolutionKind>.BodyImporter] {
+        let importer: RecordRoutes<SolutionKind>.BodyImporter = { body in
+            PublicCode.solution(fromYAML: body, organisation: organisation)
+        }
+        return Dictionary(uniqueKeysWithValues: yamlMediaTypes.map { ($0, importer) })
     }
 
     public var components: [APIComponent] { [Self.component] }
@@ -29,7 +36,7 @@ public struct CatalogueExtension: NodeExtension {
         let solutions = RecordRoutes<SolutionKind>(
             store: RecordStore(database: context.database, localOrigin: origin, signer: context.signer),
             component: Self.component, collectionPath: Self.basePath + "/solutions", writeScope: APIScope.solutionsWrite,
-            filterKeys: SolutionKind.filterKeys, importers: solutionImporters, logger: context.logger,
+            filterKeys: SolutionKind.filterKeys, importers: Self.importers(organisation: origin), logger: context.logger,
             parseFilters: SolutionKind.parseFilters)
         let adoptions = RecordRoutes<AdoptionKind>(
             store: RecordStore(database: context.database, localOrigin: origin, signer: context.signer),

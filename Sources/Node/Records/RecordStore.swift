@@ -19,22 +19,10 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         self.signer = signer
     }
 
-    /// Who did it and under which request, for the audit trail.
-    public struct Actor: Sendable {
-        /// `apikey:<id>`, `cli`, ... (see `AuditLog.actor(of:)`).
-        public let name: String
-        public let requestID: String?
-
-        public init(_ name: String, requestID: String? = nil) {
-            self.name = name
-            self.requestID = requestID
-        }
-    }
-
     // MARK: Writes
 
     /// Creates version 1 of a new record owned by this node.
-    public func create(_ content: Kind.Content, id: UUID = UUID(), by actor: Actor, at date: Date = Date()) throws -> StoredRecord {
+    public func create(_ content: Kind.Content, id: UUID = UUID(), by actor: WriteActor, at date: Date = Date()) throws -> StoredRecord {
         try Self.check(content)
         return try database.write { connection in
             try create(content, id: id, by: actor, at: date, in: connection)
@@ -43,7 +31,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
 
     /// The same inside a caller's write transaction (bulk loads, sample data). Refuses an id that
     /// is already taken, by any origin.
-    public func create(_ content: Kind.Content, id: UUID, by actor: Actor, at date: Date, in connection: SQLiteConnection) throws -> StoredRecord {
+    public func create(_ content: Kind.Content, id: UUID, by actor: WriteActor, at date: Date, in connection: SQLiteConnection) throws -> StoredRecord {
         let record = Record<Kind.Content>.created(content, id: id, origin: localOrigin, at: date)
         let bytes = try Self.canonicalBytes(of: record)
         guard try Self.find(id: record.id.uuidString.lowercased(), in: connection) == nil else {
@@ -57,7 +45,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
     /// Replaces the content of a record this node owns, when `condition` matches its current
     /// entity tag (strong comparison, RFC 9110 section 13.1.1). A nil condition updates
     /// unconditionally; the HTTP layer never passes nil (it answers 428 first), the CLI may.
-    public func update(id: String, with content: Kind.Content, ifMatch condition: EntityTag.Condition?, by actor: Actor,
+    public func update(id: String, with content: Kind.Content, ifMatch condition: EntityTag.Condition?, by actor: WriteActor,
                        at date: Date = Date()) throws -> StoredRecord {
         try Self.check(content)
         return try database.write { connection in
@@ -73,7 +61,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
     /// Replaces a record this node owns by its tombstone, which stays (and replicates) so that
     /// every peer learns of the deletion. `condition` is optional here: a DELETE without
     /// `If-Match` deletes whatever the current version is.
-    public func delete(id: String, ifMatch condition: EntityTag.Condition?, by actor: Actor, at date: Date = Date()) throws -> StoredRecord {
+    public func delete(id: String, ifMatch condition: EntityTag.Condition?, by actor: WriteActor, at date: Date = Date()) throws -> StoredRecord {
         try database.write { connection in
             let (current, record) = try ownedLiveRecord(id: id, ifMatch: condition, in: connection)
             let tombstone = record.deleted(at: max(date, record.metadata.updatedAt))
@@ -100,7 +88,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
     }
 
     /// Appends the signed change for the federation and the audit entry, in the write's transaction.
-    private func publish(_ record: Record<Kind.Content>, bytes: [UInt8], action: String, oldContent: [UInt8]?, by actor: Actor,
+    private func publish(_ record: Record<Kind.Content>, bytes: [UInt8], action: String, oldContent: [UInt8]?, by actor: WriteActor,
                          in connection: SQLiteConnection) throws {
         let id = record.id.uuidString.lowercased()
         try ChangeLog.appendLocal(in: connection, origin: localOrigin.value, kind: Kind.kind, id: id, version: record.version,

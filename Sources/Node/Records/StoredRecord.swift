@@ -52,3 +52,15 @@ public enum RecordStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 }
+
+/// Who made a write and under which request, for the audit trail.
+public struct WriteActor: Sendable {
+    /// `apikey:<id>`, `cli`, ... (see `AuditLog.actor(of:)`).
+    public let name: String
+    public let requestID: String?
+
+    public init(_ name: String, requestID: String? = nil) {
+        self.name = name
+        self.requestID = requestID
+    }
+}
