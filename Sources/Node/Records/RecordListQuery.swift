@@ -56,9 +56,16 @@ public struct RecordListQuery: Sendable {
         }
     }
 
+    /// The longest `sort=` value: three keys need 28 characters; the rest is headroom.
+    public static let maxSortLength = 100
+
     /// Parses `sort=-deadline,date`: keys from `allowed`, `-` for descending. A
     /// repeated key is harmless (the first decides), so it is not an error.
     public static func parseSort(_ text: String, allowed: [SortKey], issues: inout [InvalidParam]) -> [Sort] {
+        guard text.utf8.count <= maxSortLength else {
+            issues.append(InvalidParam(name: "sort", code: "invalid", reason: "at most \(maxSortLength) characters"))
+            return []
+        }
         var sorts: [Sort] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let isDescending = part.hasPrefix("-")
