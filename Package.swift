@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "KnooppuntTests", dependencies: ["knooppunt"], swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["knooppunt"],
+            dependencies: ["knooppunt", "Node"],
             exclude: ["Clients"],
             swiftSettings: strictSettings
         ),

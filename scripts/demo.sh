@@ -23,6 +23,7 @@ nodes=(
     "Heerlen|00000001000000917000|0917|municipality"
     "Zoetermeer|00000001000000637000|0637|municipality"
     "Veldhoven|00000001000000861000|0861|municipality"
+    "Rijswijk|00000001000000603000|0603|municipality"
 )
 
 slug() { echo "$1" | tr '[:upper:]' '[:lower:]' | sed 's/ .*//'; }
@@ -51,6 +52,11 @@ for entry in "${nodes[@]}"; do
         [ -n "$cbs" ] && cbs_args=(--cbs "$cbs")
         "$knooppunt" init --data "$data" --name "$name" --oin "$oin" "${cbs_args[@]}" --role "$role" \
             --listen "127.0.0.1:$port" --ca "$demo/ca" >/dev/null
+    fi
+    # Each municipality loads its own share of the sample content (idempotent: a second run
+    # finds its records by their name-based ids and changes nothing).
+    if [ "$role" = municipality ]; then
+        "$knooppunt" catalogue load-samples --data "$data" --file "$repo_root/examples/sample-federation.json"
     fi
     "$knooppunt" serve --data "$data" --listen "127.0.0.1:$port" 2>>"$data/node.log" &
     pids+=($!)
@@ -82,8 +88,33 @@ echo
 echo "== the federation call as Zoetermeer's certificate is seen by Heerlen (mutual TLS)"
 curl "${curl_tls[@]}" "$heerlen/api/federation/v1/peer"
 echo
+zoetermeer="${urls[2]#*|}"
+today="$(date -u +%F)"
+rijswijk="${urls[4]#*|}"
+# Sample records have name-based ids (RFC 9562 v5, see Sources/Node/Records/NameBasedUUID.swift),
+# so the id of Zoetermeer's sensor solution is known on every node without asking Zoetermeer.
+sensor_id="$(python3 -c 'import uuid, sys; print(uuid.uuid5(uuid.UUID("fa2d482f-4025-5856-8c42-eceabc8bf539"), sys.argv[1]))' \
+    "solution|00000001000000637000|Noise and air-quality monitoring near new housing")"
+echo
+echo
+echo "== the catalogue: full-text search for sensors on Zoetermeer's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$zoetermeer/api/solutions/v1/solutions?q=sensors'"
+curl "${curl_tls[@]}" "$zoetermeer/api/solutions/v1/solutions?q=sensors"
+echo
+echo
+echo "== funding schemes open today ($today) on Heerlen's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline'"
+curl "${curl_tls[@]}" "$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline"
+echo
+echo
+echo "== who adopted Zoetermeer's noise and air-quality sensors (Rijswijk records its own pilot)"
+echo "\$ curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions'"
+curl "${curl_tls[@]}" "$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions"
+echo
 echo
 echo "Try it yourself:"
+echo "  curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?q=luchtkwaliteit'"
+echo "  curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/adoptions?status=piloting'"
 echo "  curl --cacert demo/ca/ca.crt $heerlen/api/node/v1/health"
 echo "  curl --cacert demo/ca/ca.crt --cert demo/operator.crt --key demo/operator.key $heerlen/api/federation/v1/peer"
 echo "  curl --cacert demo/ca/ca.crt $heerlen/metrics"
