@@ -58,7 +58,10 @@ public struct SyntheticKnowledge {
     public mutating func makeEntry() -> KnowledgeEntryDraft {
         let isDutch = next(2) == 0
         let words = isDutch ? Self.dutchWords : Self.englishWords
-        func phrase(_ length: Int) -> String { (0..<length).map { _ in words[next(words.count)] }.joined(separator: " ") }
+        // One word in eight is a topical one; the rest come from a large made-up vocabulary, so
+        // that a topical term matches a realistic share of the corpus rather than nearly all of it.
+        func word() -> String { next(8) == 0 ? words[next(words.count)] : filler() }
+        func phrase(_ length: Int) -> String { (0..<length).map { _ in word() }.joined(separator: " ") }
         let title = phrase(3 + next(4)).capitalizedFirst
         let body = (0..<(3 + next(5))).map { _ in phrase(8 + next(10)).capitalizedFirst + "." }.joined(separator: " ")
         let kinds = KnowledgeKind.allCases
@@ -77,6 +80,14 @@ public struct SyntheticKnowledge {
         }
         return KnowledgeEntryDraft(kind: kind, title: title, summary: phrase(12).capitalizedFirst + ".", body: body,
                                    language: isDutch ? .nl : .en, themes: themes, funding: funding)
+    }
+
+    static let syllables = ["ka", "mo", "ter", "vin", "lu", "pra", "sel", "do", "ben", "ri", "gon", "wa", "stel", "fa", "nu", "hor",
+                            "li", "zen", "tra", "me", "bo", "ker", "san", "pi", "dul", "ve", "ron", "ta", "gim", "ol"]
+
+    /// A pseudo-word of two or three syllables: 27,900 distinct ones.
+    private mutating func filler() -> String {
+        (0..<(2 + next(2))).map { _ in Self.syllables[next(Self.syllables.count)] }.joined()
     }
 
     /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and good enough for test content.
