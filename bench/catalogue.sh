@@ -14,6 +14,8 @@ duration="${DURATION:-10}"
 warmup="${WARMUP:-2}"
 wrk_threads=2
 wrk_connections=64
+# wrk counts a response slower than this as an error (its default, 2 s, hides the latency tail).
+timeout_seconds="${TIMEOUT:-30}"
 
 die() { echo "error: $*" >&2; exit 1; }
 
@@ -65,7 +67,7 @@ hits=$(curl --silent --show-error --fail --cacert "$tmp/ca/ca.crt" "$url/api/kno
 
 echo "== wrk -t$wrk_threads -c$wrk_connections -d${duration}s --latency (search queries)" >&2
 [ "$warmup" -gt 0 ] && wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup}s" -s bench/catalogue-search.lua "$url" >/dev/null 2>&1 || true
-wrk -t"$wrk_threads" -c"$wrk_connections" -d"${duration}s" --latency -s bench/catalogue-search.lua "$url" >"$tmp/wrk.out" 2>&1 || true
+wrk -t"$wrk_threads" -c"$wrk_connections" -d"${duration}s" --timeout "${timeout_seconds}s" --latency -s bench/catalogue-search.lua "$url" >"$tmp/wrk.out" 2>&1 || true
 sed 's/^/   /' "$tmp/wrk.out" >&2
 read -r rps p50 p99 errors < <(awk '
     function ms(text,   value) {
