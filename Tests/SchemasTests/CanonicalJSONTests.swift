@@ -163,6 +163,19 @@ import Testing
         #expect(throws: Never.self) { try CanonicalJSON.encode(Huge(cents: [-9_007_199_254_740_991, 9_007_199_254_740_991])) }
     }
 
+    private struct Envelope: Encodable {
+        var kind = "note"
+        var payload: JSONValue
+    }
+
+    @Test func aTreeInsideAnEncodableIsWrittenWhole() throws {
+        let payload = JSONValue.object(["b": .number(4.5), "a": .array([.null, .bool(true), .string("x")])])
+        let text = String(decoding: try CanonicalJSON.encode(Envelope(payload: payload)), as: UTF8.self)
+        #expect(text == #"{"kind":"note","payload":{"a":[null,true,"x"],"b":4.5}}"#)
+        let viaFoundation = try JSONEncoder().encode(Envelope(payload: payload))
+        #expect(try CanonicalJSON.canonicalize(Array(viaFoundation)) == Array(text.utf8))
+    }
+
     @Test func canonicalInputComesBackUnchanged() throws {
         let canonicalText = #"{"a":[1,"x",{"b":null}],"c":true}"#
         #expect(try canonical(canonicalText) == canonicalText)

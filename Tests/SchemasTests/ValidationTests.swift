@@ -171,6 +171,19 @@ private let manyPartners = "[" + (0...SchemaLimits.maxPartnerCount).map { "{\"na
         #expect(failure.issues.first?.reason == reason)
     }
 
+    /// Found by the draft-decoder fuzz target: an empty key gave an issue with an empty name.
+    @Test func anEmptyKeyIsNamedVisibly() {
+        let input = #"{"creatddAt":"2026-026-1{-23T","dnullelet":"","":33}"#
+        guard case .failure(let failure) = SolutionDraft.decodeDraft(from: Array(input.utf8)) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(failure.issues.allSatisfy { !$0.name.isEmpty })
+        #expect(failure.issues.prefix(3).map { "\($0.name) \($0.code)" } == [
+            "\"\" unknown-field", "creatddAt unknown-field", "dnullelet unknown-field",
+        ])
+    }
+
     @Test func aHostileBodyGetsABoundedList() throws {
         let members = (0..<1_000).map { "\"unknown\($0)\": 1" }.joined(separator: ",")
         guard case .failure(let failure) = SolutionDraft.decodeDraft(from: Array("{\(members)}".utf8)) else {

@@ -68,7 +68,9 @@ struct FieldPath: Sendable, Equatable, CustomStringConvertible {
 
     private(set) var components: [String]
 
+    /// An empty key is shown as `""`, so that no issue is ever named by an empty string.
     func key(_ key: String) -> FieldPath {
+        if key.isEmpty { return FieldPath(components: components + ["\"\""]) }
         let shown = key.unicodeScalars.count > Self.maxRenderedKeyLength
             ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(Self.maxRenderedKeyLength))) + "…"
             : key
