@@ -1,12 +1,43 @@
 import Foundation
-import Synchronization
 
 /// A module that adds component APIs to the node (the federation layer, later the catalogue and
 /// the coin ledger): its migrations run at start-up and its routes mount on the node's router.
 public protocol NodeExtension: Sendable {
     var components: [APIComponent] { get }
     var migrations: [Migration] { get }
+    /// The components this node serves given its configuration (the registry component only on
+    /// the registry); by default all of `components`.
+    func components(for configuration: NodeConfiguration) -> [APIComponent]
     func register(in table: inout RouteTable, context: NodeContext)
+    /// Builds what the extension keeps while the node runs (a peer authorizer, background
+    /// threads, routes that use them), once the context exists and before the server listens.
+    /// Throwing stops start-up: a node that cannot decide who its members are must not serve.
+    func activate(context: NodeContext) throws -> (any ExtensionRuntime)?
+}
+
+extension NodeExtension {
+    public func components(for configuration: NodeConfiguration) -> [APIComponent] { components }
+
+    public func activate(context: NodeContext) throws -> (any ExtensionRuntime)? { nil }
+}
+
+/// The running part of an extension. `start` runs once the server listens; `stop` runs on
+/// shutdown before in-flight requests drain and the database closes, and must return promptly
+/// (a background thread is told to stop and joined within a bounded time).
+public protocol ExtensionRuntime: Sendable {
+    /// Who may call `.peerCertificate` routes; nil leaves the decision to another extension.
+    /// At most one extension may decide.
+    var peerAuthorizer: (any PeerAuthorizer)? { get }
+    func register(in table: inout RouteTable)
+    func start()
+    func stop()
+}
+
+extension ExtensionRuntime {
+    public var peerAuthorizer: (any PeerAuthorizer)? { nil }
+    public func register(in table: inout RouteTable) {}
+    public func start() {}
+    public func stop() {}
 }
 
 /// What an extension's handlers may use.
@@ -19,36 +50,8 @@ public struct NodeContext: Sendable {
     public let writer: GroupCommitWriter
     public let logger: Logger
     public let metrics: Metrics
-    /// Where an extension registers work that runs beside the server (sweepers, pollers).
-    public let services: BackgroundServices
-}
-
-/// Work an extension runs beside the HTTP server, such as the ledger's sweeper of expired pending
-/// transfers. `start` runs once the server listens; `stop` runs after the server has drained its
-/// in-flight requests and before the database closes, so a service may use the database until
-/// `stop` returns and must not after.
-public protocol BackgroundService: Sendable {
-    func start()
-    func stop()
-}
-
-/// The services extensions registered, started in registration order and stopped in reverse.
-public final class BackgroundServices: Sendable {
-    private let services = Mutex<[any BackgroundService]>([])
-
-    public init() {}
-
-    public func register(_ service: any BackgroundService) {
-        services.withLock { $0.append(service) }
-    }
-
-    public func startAll() {
-        for service in services.withLock({ $0 }) { service.start() }
-    }
-
-    public func stopAll() {
-        for service in services.withLock({ $0 }).reversed() { service.stop() }
-    }
+    /// Signs this node's own records for the federation (the node's private key).
+    public let signer: any ContentSigner
 }
 
 /// One running node: configuration, database, router and HTTPS server, wired once at start-up.
@@ -57,22 +60,25 @@ public final class NodeRuntime: Sendable {
     public let database: Database
     public let logger: Logger
     private let server: HTTPServer
-    private let services: BackgroundServices
+    private let extensionRuntimes: [any ExtensionRuntime]
     private let writer: GroupCommitWriter
 
     public init(dataDirectory: String, specsDirectory: String, listenOverride: String? = nil,
-                extensions: [any NodeExtension] = [], logSink: any LogSink = StandardErrorSink()) throws {
+                extensions: [any NodeExtension] = [], signer: any ContentSigner,
+                logSink: any LogSink = StandardErrorSink()) throws {
         let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
         let level = LogLevel(name: configuration.logLevel) ?? .info
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
         let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
-        let services = BackgroundServices()
         let writer = GroupCommitWriter(database: database, logger: logger)
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database, writer: writer,
-                                  logger: logger, metrics: metrics, services: services)
+                                  logger: logger, metrics: metrics, signer: signer)
 
-        let components = [NodeComponent.component] + extensions.flatMap(\.components)
+        let components = [NodeComponent.component] + extensions.flatMap { $0.components(for: configuration) }
+        let runtimes = try extensions.compactMap { try $0.activate(context: context) }
+        let authorizers = runtimes.compactMap(\.peerAuthorizer)
+        precondition(authorizers.count <= 1, "more than one extension decides who is a member")
         let documents = try OpenAPIDocuments(directory: specsDirectory, components: components.map(\.name))
         var table = RouteTable()
         NodeComponent(configuration: configuration, logger: logger) { try database.checkHealth() }
@@ -81,12 +87,13 @@ public final class NodeRuntime: Sendable {
         MetricsRoute.register(in: &table, metrics: metrics)
         AuditRoute.register(in: &table, database: database)
         for nodeExtension in extensions { nodeExtension.register(in: &table, context: context) }
+        for runtime in runtimes { runtime.register(in: &table) }
 
         let tls = try TLSContext(
             certificateChainPath: NodeConfiguration.resolve(configuration.tls.certificate, in: dataDirectory),
             privateKeyPath: NodeConfiguration.resolve(configuration.tls.privateKey, in: dataDirectory),
             trustAnchorPath: NodeConfiguration.resolve(configuration.tls.trustAnchor, in: dataDirectory))
-        let responder = Responder(router: table.freeze(), apiKeys: APIKeyStore(database: database), peers: TrustAnchorPeerAuthorizer(),
+        let responder = Responder(router: table.freeze(), apiKeys: APIKeyStore(database: database), peers: authorizers.first ?? TrustAnchorPeerAuthorizer(),
                                   logger: logger, metrics: metrics, corsAllowedOrigins: Set(configuration.corsAllowedOrigins))
         let listen = try ListenAddress(parsing: listenOverride ?? configuration.listen)
         server = try HTTPServer(
@@ -96,7 +103,7 @@ public final class NodeRuntime: Sendable {
         self.configuration = configuration
         self.database = database
         self.logger = logger
-        self.services = services
+        self.extensionRuntimes = runtimes
         self.writer = writer
     }
 
@@ -105,7 +112,8 @@ public final class NodeRuntime: Sendable {
     /// The node's own tables (metadata, API keys, audit trail) and then each extension's, in
     /// version order. Version ranges: node 1-9, catalogue 10-19, coin 20-29, federation 30-39.
     public static func migrations(extensions: [any NodeExtension]) -> [Migration] {
-        Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration] + extensions.flatMap(\.migrations)
+        Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration, ChangeLog.migration]
+            + extensions.flatMap(\.migrations)
     }
 
     /// Opens the data folder's database with every migration applied; the CLI's commands use
@@ -117,20 +125,22 @@ public final class NodeRuntime: Sendable {
 
     public func start() throws {
         try server.start()
-        services.startAll()
         logger.info("listening", [
             ("address", .string(address.description)), ("url", .string("https://\(address)")),
             ("name", .string(configuration.name)), ("oin", .string(configuration.oin.value)),
             ("role", .string(configuration.role.rawValue)), ("version", .string(SoftwareVersion.current)),
         ])
+        for runtime in extensionRuntimes { runtime.start() }
     }
 
-    /// Drains in-flight requests (bounded by the configured grace), stops the background services
-    /// and the writer (which finishes its queue), then closes the store.
+    /// Stops the extensions' background threads, drains in-flight requests (bounded by the
+    /// configured grace), stops the group-commit writer (it finishes its queue, so every request
+    /// that drained got its commit), then closes the store.
     public func shutdown() {
         logger.info("shutting down", [("graceSeconds", .integer(configuration.limits.shutdownGraceSeconds))])
+        // Background threads first: they may use the database, which closes last.
+        for runtime in extensionRuntimes { runtime.stop() }
         server.shutdown(grace: .seconds(configuration.limits.shutdownGraceSeconds))
-        services.stopAll()
         writer.stop()
         database.close()
         logger.info("stopped")

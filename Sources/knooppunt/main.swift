@@ -4,7 +4,10 @@ import Node
 let tool = CommandLineTool(
     commands: [
         InitCommand.self, ServeCommand.self, PKIInitCACommand.self, PKIIssueCommand.self,
-        APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self, LedgerVerifyCommand.self,
+        APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self,
+        RegistryAdmitCommand.self, RegistryRevokeCommand.self, RegistryUpdateCommand.self, RegistryMembersCommand.self,
+        InstallCertCommand.self, DirectoryShowCommand.self, FederationCallCommand.self,
+        SolutionsImportCommand.self, CatalogueLoadSamplesCommand.self, KnowledgeGenerateCommand.self, LedgerVerifyCommand.self,
     ],
     version: SoftwareVersion.current)
 let status = tool.run(

@@ -60,21 +60,14 @@ private func splitPlans(_ input: [UInt8]) -> [[Int]] {
     return [Array(0...input.count), [input.count / 2], [input.count / 3, 2 * input.count / 3], lineEnds]
 }
 
-/// Room a simulated read is offered beyond what it fills, as a socket read rarely fills its buffer.
-private let spareReadBytes = 7
-
 private func parseChecked(_ input: [UInt8], splitAt splitOffsets: [Int], limits: HTTPParseLimits) -> FuzzOutcome {
     var parser = RequestParser(limits: limits)
     var buffer = InputBuffer()
     var outcome = FuzzOutcome()
     var appendedCount = 0
     for pieceEnd in splitOffsets + [input.count] {
-        // The server reads into the buffer in place, offered more room than the read fills; so does the fuzzer.
-        let piece = input[appendedCount..<pieceEnd]
-        buffer.appendInPlace(maxBytes: piece.count + spareReadBytes) { room in
-            room.copyBytes(from: piece)
-            return piece.count
-        }
+        // The server appends each socket read as it arrives; the fuzzer appends the input in pieces.
+        input[appendedCount..<pieceEnd].withUnsafeBytes { buffer.append($0) }
         appendedCount = pieceEnd
         do throws(HTTPParseError) {
             var readableBeforeCount = buffer.readableCount

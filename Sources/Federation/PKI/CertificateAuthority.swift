@@ -59,6 +59,17 @@ public struct CertificateAuthority: Sendable {
         return CertificateAuthority(certificate: certificate, key: key)
     }
 
+    /// Copies this CA into `directory` (created with mode 0700): `ca.crt` 0644 and `ca.key` 0600,
+    /// as a registry's data folder keeps it for `knooppunt registry admit`. Refuses to replace
+    /// either file, like `create`.
+    public func install(in directory: String) throws(PKIError) {
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw .io(path: directory, errno: errno)
+        }
+        try PEMFile.writePair(certificate: certificate, certificatePath: Self.path(directory, Self.certificateFileName),
+                              key: key, keyPath: Self.path(directory, Self.keyFileName))
+    }
+
     /// Issues a member certificate over a new P-256 key, for nodes whose key the registry
     /// hands over together with the certificate.
     public func issue(oin: OIN, name: String, hosts: [String], validityDays: Int = 825) throws(PKIError)

@@ -100,6 +100,15 @@ public final class CertificateSigningRequest: @unchecked Sendable {
         }
     }
 
+    /// Reads a PEM certificate signing request file, as `init` writes it (`tls/node.csr`).
+    public convenience init(pemFile path: String) throws(PKIError) {
+        let bio = try MemoryBIO(copying: PEMFile.read(path: path), source: path)
+        guard let request = PEM_read_bio_X509_REQ(bio.handle, nil, nil, nil) else {
+            throw .openssl(OpenSSLError(operation: "PEM_read_bio_X509_REQ(\(path))"))
+        }
+        try self.init(taking: request)
+    }
+
     public convenience init(pem: String) throws(PKIError) {
         let bio = try MemoryBIO(copying: Array(pem.utf8), source: "the certificate request PEM")
         guard let request = PEM_read_bio_X509_REQ(bio.handle, nil, nil, nil) else {

@@ -24,6 +24,14 @@ public enum PEMFile {
         try write(Array(text.utf8), to: path, mode: 0o644, replacing: false)
     }
 
+    /// Writes certificates as one PEM file with mode 0644, atomically replacing an existing one:
+    /// a renewed certificate or a re-installed trust anchor takes the old one's place.
+    public static func replaceCertificates(_ certificates: [Certificate], at path: String) throws(PKIError) {
+        var text = ""
+        for certificate in certificates { text += try certificate.pemString() }
+        try write(Array(text.utf8), to: path, mode: 0o644, replacing: true)
+    }
+
     /// Writes a certificate signing request (public material) with mode 0644.
     public static func writeRequest(_ request: CertificateSigningRequest, to path: String) throws(PKIError) {
         try write(Array(try request.pemString().utf8), to: path, mode: 0o644, replacing: false)

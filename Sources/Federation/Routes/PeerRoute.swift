@@ -12,7 +12,7 @@ enum PeerRoute {
 
     static func register(in table: inout RouteTable) {
         table.add(Route("GET", "/api/federation/v1/peer", component: FederationExtension.component,
-                        access: .peerCertificate, execution: .eventLoop) { request in
+                        access: .peerCertificate, execution: .worker) { request in
             guard let peer = request.peer, let oin = peer.oin else {
                 preconditionFailure("peerCertificate access admitted a request without a member certificate")
             }

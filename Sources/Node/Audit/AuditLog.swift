@@ -84,12 +84,18 @@ public enum AuditLog {
 
 /// `GET /api/node/v1/audit`: the trail for auditors, behind the `node:admin` scope.
 public enum AuditRoute {
+    static let maxResourceLength = 100
+
     public static func register(in table: inout RouteTable, database: Database) {
         table.add(Route("GET", "/api/node/v1/audit", component: Responder.nodeComponent,
                         access: .apiKey(scope: APIScope.nodeAdmin)) { request in
             var issues: [InvalidParam] = []
             request.checkQueryKeys(allowed: ["page", "pageSize", "resource"], issues: &issues)
             let pageRequest = PageRequest.parse(request.query, issues: &issues)
+            if let resource = request.query["resource"], resource.isEmpty || resource.count > maxResourceLength {
+                issues.append(InvalidParam(name: "resource", code: "invalid",
+                                           reason: "a resource kind is 1 to \(maxResourceLength) characters"))
+            }
             guard issues.isEmpty else { throw Problem.badRequest("The query has invalid parameters.", invalidParams: issues) }
             let result = try database.read { connection in
                 try AuditLog.page(in: connection, resource: request.query["resource"], request: pageRequest)

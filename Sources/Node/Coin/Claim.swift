@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a claim stands.
 public enum ClaimStatus: String, Sendable, CaseIterable, Codable {
     case submitted
@@ -60,16 +62,16 @@ public struct Claim: Sendable, Equatable, Encodable {
               rejectionReason: nil, transferId: nil, requestHash: requestHash)
     }
 
-    /// The id of the reward transfer an approval makes: a name-based UUID (version 8, RFC 9562)
-    /// from SHA-256 over the claim id, so one claim can only ever pay one reward.
+    /// The id of the reward transfer an approval makes: a name-based UUID (version 5) of the
+    /// claim's id, so one claim can only ever pay one reward.
     static func rewardTransferID(claimID: String) -> String {
-        var bytes = Array(Digest.sha256(Array("knooppunt-claim-reward:\(claimID)".utf8)).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = Digest.hex(bytes)
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        NameBasedUUID.make(namespace: rewardNamespace, name: claimID).uuidString.lowercased()
     }
+
+    /// The namespace of reward transfer ids: the version 5 UUID of
+    /// "coin-rewards.knooppunt.vng.example" in RFC 9562's DNS namespace, fixed here for good.
+    // The literal is a valid UUID, so the force unwrap cannot fail.
+    private static let rewardNamespace = UUID(uuidString: "8fd8c752-d7df-5106-bee1-4d8adfdbecf6")!
 
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {

@@ -16,9 +16,30 @@ public struct CoinExtension: NodeExtension {
 
     public var migrations: [Migration] { CoinSchema.migrations }
 
-    public func register(in table: inout RouteTable, context: NodeContext) {
+    /// The routes come with the runtime, which owns the service they share with the sweeper.
+    public func register(in table: inout RouteTable, context: NodeContext) {}
+
+    public func activate(context: NodeContext) throws -> (any ExtensionRuntime)? {
         let service = CoinService(database: context.database, writer: context.writer)
-        context.services.register(PendingTransferSweeper(service: service, interval: sweepInterval, logger: context.logger))
+        return CoinRuntime(service: service,
+                           sweeper: PendingTransferSweeper(service: service, interval: sweepInterval, logger: context.logger))
+    }
+}
+
+/// The running coin component: its routes, and the sweeper that runs while the node serves.
+private struct CoinRuntime: ExtensionRuntime {
+    let service: CoinService
+    let sweeper: PendingTransferSweeper
+
+    func register(in table: inout RouteTable) {
         CoinRoutes.register(in: &table, service: service)
+    }
+
+    func start() {
+        sweeper.start()
+    }
+
+    func stop() {
+        sweeper.stop()
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// blocks on the writer like a request would). Reads and writes also expire lazily, so the
 /// sweeper only keeps reservations from lingering on accounts nobody touches; its jobs share
 /// commits with requests through the group-commit writer.
-public final class PendingTransferSweeper: BackgroundService {
+public final class PendingTransferSweeper: Sendable {
     private let service: CoinService
     private let interval: Duration
     private let logger: Logger

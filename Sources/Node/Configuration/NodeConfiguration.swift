@@ -35,6 +35,8 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var logLevel: String
     /// Browser origins allowed to call key-protected routes (public reads allow any origin).
     public var corsAllowedOrigins: [String]
+    /// The registry and its member directory; empty on the registry and on a standalone node.
+    public var federation: FederationSettings
 
     public init(name: String, oin: OIN, cbsCode: CBSCode?, role: NodeRole, listen: String = "127.0.0.1:8443",
                 tls: TLSFiles = TLSFiles(certificate: "tls/node.crt", privateKey: "tls/node.key", trustAnchor: "tls/ca.crt")) {
@@ -49,6 +51,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         self.workers = 0
         self.logLevel = LogLevel.info.name
         self.corsAllowedOrigins = []
+        self.federation = FederationSettings()
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +67,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 0
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? LogLevel.info.name
         corsAllowedOrigins = try container.decodeIfPresent([String].self, forKey: .corsAllowedOrigins) ?? []
+        federation = try container.decodeIfPresent(FederationSettings.self, forKey: .federation) ?? FederationSettings()
         guard LogLevel(name: logLevel) != nil else {
             throw DecodingError.dataCorruptedError(forKey: .logLevel, in: container,
                                                    debugDescription: "one of \(LogLevel.allCases.map(\.name))")
@@ -118,7 +122,8 @@ public enum ConfigurationError: Error, CustomStringConvertible, Sendable, Equata
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    /// A decoding error as "field: reason", naming the dotted path of the field.
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let joined = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
             return joined.isEmpty ? "the document" : joined

@@ -56,8 +56,7 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         case count, next, previous, results
     }
 
-    /// `next` and `previous` are always present, `null` at either end: the conventions' list
-    /// shape has all four fields (checklist item 15), which synthesized coding would drop.
+    /// `next` and `previous` are always present, `null` at the ends, as ZGW clients expect.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(count, forKey: .count)

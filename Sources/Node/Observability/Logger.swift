@@ -39,7 +39,8 @@ public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
 
 /// Where log lines go. Tests capture them; the node writes to stderr.
 public protocol LogSink: Sendable {
-    func write(line: String)
+    /// One complete line, newline included.
+    func write(line: [UInt8])
 }
 
 /// Writes each line with one `write(2)` call under a lock, so lines from several threads never interleave.
@@ -48,9 +49,7 @@ public final class StandardErrorSink: LogSink {
 
     public init() {}
 
-    public func write(line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
+    public func write(line bytes: [UInt8]) {
         lock.withLock { _ in
             bytes.withUnsafeBytes { buffer in
                 var offset = 0
@@ -80,26 +79,27 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ metadata: [(String, LogValue)] = []) {
         guard level >= minimumLevel else { return }
-        var line = "{\"time\":"
-        JSONText.appendQuoted(RFC3339.string(from: Date()), to: &line)
-        line += ",\"level\":"
-        JSONText.appendQuoted(level.name, to: &line)
-        line += ",\"component\":"
-        JSONText.appendQuoted(label, to: &line)
-        line += ",\"msg\":"
-        JSONText.appendQuoted(message(), to: &line)
+        var line = JSONText()
+        line.appendRaw("{\"time\":")
+        line.appendQuoted(RFC3339.string(from: Date()))
+        line.appendRaw(",\"level\":")
+        line.appendQuoted(level.name)
+        line.appendRaw(",\"component\":")
+        line.appendQuoted(label)
+        line.appendRaw(",\"msg\":")
+        line.appendQuoted(message())
         for (key, value) in metadata {
-            line += ","
-            JSONText.appendQuoted(key, to: &line)
-            line += ":"
+            line.appendRaw(",")
+            line.appendQuoted(key)
+            line.appendRaw(":")
             switch value {
-            case .string(let text): JSONText.appendQuoted(text, to: &line)
-            case .integer(let number): line += String(number)
-            case .double(let number): line += number.isFinite ? String(number) : "null"
+            case .string(let text): line.appendQuoted(text)
+            case .integer(let number): line.appendRaw(String(number))
+            case .double(let number): line.appendRaw(number.isFinite ? String(number) : "null")
             }
         }
-        line += "}"
-        sink.write(line: line)
+        line.appendRaw("}\n")
+        sink.write(line: line.bytes)
     }
 
     public func debug(_ message: @autoclosure () -> String, _ metadata: [(String, LogValue)] = []) {
@@ -119,23 +119,52 @@ public struct Logger: Sendable {
     }
 }
 
-/// JSON string quoting per RFC 8259: quotes, backslashes and control characters escaped.
-enum JSONText {
-    static func appendQuoted(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
+/// A JSON text built as bytes. Quoting copies runs that need no escape in one go: log lines are
+/// written for every request, and character-by-character appends dominated their cost.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(512)
+    }
+
+    mutating func appendRaw(_ text: String) {
+        bytes.appendUTF8(text)
+    }
+
+    /// RFC 8259 quoting: quotes, backslashes and control characters escaped.
+    mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var utf8 = text.utf8
+        if utf8.withContiguousStorageIfAvailable({ append(escaping: $0) }) == nil {
+            var copy = text
+            copy.makeContiguousUTF8()
+            utf8 = copy.utf8
+            _ = utf8.withContiguousStorageIfAvailable { append(escaping: $0) }
         }
-        output += "\""
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func append(escaping text: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            switch byte {
+            case UInt8(ascii: "\""): appendRaw("\\\"")
+            case UInt8(ascii: "\\"): appendRaw("\\\\")
+            case UInt8(ascii: "\n"): appendRaw("\\n")
+            case UInt8(ascii: "\r"): appendRaw("\\r")
+            case UInt8(ascii: "\t"): appendRaw("\\t")
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0f)])
+            }
+            runStart = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
     }
 }

@@ -28,6 +28,15 @@ public final class Metrics: Sendable {
         var handshakes = 0
         var handshakeFailures: [String: Int] = [:]
         var refusedConnections = 0
+        var families: [String: Family] = [:]
+    }
+
+    /// A gauge or counter that another module owns (the directory refresher, sync pullers),
+    /// keyed by its rendered label set.
+    struct Family {
+        let type: String
+        let help: String
+        var samples: [String: Double] = [:]
     }
 
     private let state = Mutex(State())
@@ -66,6 +75,58 @@ public final class Metrics: Sendable {
         state.withLock { $0.refusedConnections += 1 }
     }
 
+    /// Sets a gauge, e.g. `knooppunt_directory_serial`. Names and label names are fixed by the
+    /// caller's code, never taken from the network; label values must come from a small set
+    /// (no ids or free text), as the conventions ask of every label.
+    public func setGauge(_ name: String, help: String, labels: [(String, String)] = [], value: Double) {
+        precondition(Self.isValidName(name) && !name.hasSuffix("_total"), "gauge name \(name) breaks the naming rules")
+        let key = renderLabels(labels)
+        state.withLock { state in
+            var family = state.families[name] ?? Family(type: "gauge", help: help)
+            precondition(family.type == "gauge", "\(name) is already a \(family.type)")
+            family.samples[key] = value
+            state.families[name] = family
+        }
+    }
+
+    /// Adds to a counter, e.g. `knooppunt_directory_refreshes_total{result="updated"}`; counters
+    /// only go up, so `amount` must not be negative.
+    public func incrementCounter(_ name: String, help: String, labels: [(String, String)] = [], by amount: Int = 1) {
+        precondition(Self.isValidName(name) && name.hasSuffix("_total"), "counter name \(name) must end in _total")
+        precondition(amount >= 0, "a counter never goes down")
+        let key = renderLabels(labels)
+        state.withLock { state in
+            var family = state.families[name] ?? Family(type: "counter", help: help)
+            precondition(family.type == "counter", "\(name) is already a \(family.type)")
+            family.samples[key, default: 0] += Double(amount)
+            state.families[name] = family
+        }
+    }
+
+    /// `knooppunt_` plus lowercase snake_case, as the conventions' metric names are.
+    static func isValidName(_ name: String) -> Bool {
+        name.hasPrefix("knooppunt_") && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
+    }
+
+    /// `{a="x",b="y"}` with label names sorted, or empty for no labels.
+    private func renderLabels(_ labels: [(String, String)]) -> String {
+        guard !labels.isEmpty else { return "" }
+        for (name, _) in labels {
+            precondition(!name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x41 && $0 <= 0x5a) || $0 == 0x5f },
+                         "label name \(name) breaks the naming rules")
+        }
+        let rendered = labels.sorted { $0.0 < $1.0 }.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }
+        return "{" + rendered.joined(separator: ",") + "}"
+    }
+
+    private static func formatSample(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        // Whole numbers (counts, serials, Unix seconds) print without a fraction.
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
     /// The Prometheus text exposition format, version 0.0.4.
     public func render() -> String {
         let snapshot = state.withLock { $0 }
@@ -101,6 +162,12 @@ public final class Metrics: Sendable {
         out += "# TYPE knooppunt_tls_handshake_failures_total counter\n"
         for (reason, count) in snapshot.handshakeFailures.sorted(by: { $0.key < $1.key }) {
             out += "knooppunt_tls_handshake_failures_total{reason=\"\(escapeLabel(reason))\"} \(count)\n"
+        }
+        for (name, family) in snapshot.families.sorted(by: { $0.key < $1.key }) {
+            out += "# HELP \(name) \(family.help)\n# TYPE \(name) \(family.type)\n"
+            for (labels, value) in family.samples.sorted(by: { $0.key < $1.key }) {
+                out += "\(name)\(labels) \(Self.formatSample(value))\n"
+            }
         }
         return out
     }

@@ -8,12 +8,15 @@ public protocol APIKeyVerifier: Sendable {
 }
 
 /// Decides whether a peer that presented a certificate chaining to the trust anchor may call
-/// federation routes. The federation layer answers from the signed member directory.
+/// federation routes. The federation layer answers from the signed member directory, and on the
+/// registry from its own members table, so an answer may block on SQLite: that is why
+/// `.peerCertificate` routes run on workers. Any failure to decide must answer false.
 public protocol PeerAuthorizer: Sendable {
     func isActiveMember(_ peer: PeerIdentity) -> Bool
 }
 
-/// Until a directory is known, any certificate issued by the trust anchor that names an OIN is a member.
+/// For a node with no registry configured (a standalone node): any certificate issued by the
+/// trust anchor that names an OIN is a member.
 public struct TrustAnchorPeerAuthorizer: PeerAuthorizer {
     public init() {}
 

@@ -163,7 +163,7 @@ public final class Responder: Sendable {
         return newRequestID()
     }
 
-    static func newRequestID() -> String { UUID().uuidString.lowercased() }
+    static func newRequestID() -> String { RequestID.make() }
 }
 
 /// An origin-form request target split into decoded path segments and query parameters.
@@ -173,15 +173,24 @@ struct RequestTarget {
     let query: QueryParameters
 
     init?(_ target: String) {
-        guard target.hasPrefix("/") else { return nil }
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let rawPath = parts[0]
+        let utf8 = target.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return nil }
+        let queryStart = utf8.firstIndex(of: UInt8(ascii: "?"))
+        let rawPath = Substring(utf8[..<(queryStart ?? utf8.endIndex)])
+        let rawQuery = queryStart.map { Substring(utf8[utf8.index(after: $0)...]) } ?? ""
+        // Splitting on bytes, not Characters: this runs for every request.
+        let needsDecoding = rawPath.utf8.contains(UInt8(ascii: "%"))
         var segments: [String] = []
-        for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let segment = PercentDecoding.decode(raw, plusIsSpace: false) else { return nil }
-            segments.append(segment)
+        for raw in rawPath.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            let segment = Substring(raw)
+            if !needsDecoding {
+                segments.append(String(segment))
+                continue
+            }
+            guard let decoded = PercentDecoding.decode(segment, plusIsSpace: false) else { return nil }
+            segments.append(decoded)
         }
-        guard let query = QueryParameters.parse(parts.count > 1 ? parts[1] : "") else { return nil }
+        guard let query = QueryParameters.parse(rawQuery) else { return nil }
         self.path = String(rawPath)
         self.segments = segments
         self.query = query

@@ -51,6 +51,10 @@ public struct Route: Sendable {
         _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
         execution: RouteExecution = .worker, produces: String = "application/json", handler: @escaping RouteHandler
     ) {
+        // The peer authorizer may read SQLite (the registry's members table), which must never
+        // block an event loop.
+        precondition(access != .peerCertificate || execution == .worker,
+                     "route \(method) \(template) needs a peer certificate and must run on a worker")
         self.method = method
         self.template = template
         self.component = component

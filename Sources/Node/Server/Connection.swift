@@ -24,7 +24,7 @@ final class Connection: EventSource {
     }
 
     /// Bytes per `SSL_read`: one TLS record's worth of plaintext.
-    private static let readChunkBytes = 16 * 1024
+    static let readChunkBytes = 16 * 1024
     private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private let descriptor: Int32
@@ -191,14 +191,10 @@ final class Connection: EventSource {
     /// One `SSL_read` into the input buffer; true when bytes arrived. Reading happens only while
     /// no request is dispatched; what arrives meanwhile waits in OpenSSL's and the kernel's buffers.
     private func readOnce() -> Bool {
-        var result = TLSSession.IOResult.wantRead
-        input.appendInPlace(maxBytes: Self.readChunkBytes) { buffer in
-            result = session.read(into: buffer)
-            if case .done(let count) = result { return count }
-            return 0
-        }
-        switch result {
-        case .done:
+        let scratch = loop.readScratch
+        switch session.read(into: scratch) {
+        case .done(let count):
+            input.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
             return true
         case .wantRead:
             wantsWrite = false

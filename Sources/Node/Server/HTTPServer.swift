@@ -46,7 +46,7 @@ public final class HTTPServer: Sendable {
         let listener = try Listener(configuration.listen, backlog: Self.listenBacklog)
         var loops: [EventLoop] = []
         do throws(ServerError) {
-            for index in 0..<loopCount { loops.append(try EventLoop(index: index)) }
+            for index in 0..<loopCount { loops.append(try EventLoop(index: index, readScratchBytes: Connection.readChunkBytes)) }
         } catch {
             listener.close()
             throw error

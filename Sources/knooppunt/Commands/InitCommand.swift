@@ -22,6 +22,7 @@ struct InitCommand: Command {
         .single("cert", "FILE", "use this existing certificate (PEM) ..."),
         .single("key", "FILE", "... with this private key (PEM) ..."),
         .single("trust", "FILE", "... and this trust anchor (PEM CA certificate)"),
+        .single("base-url", "URL", "registry only: the URL members reach it at (default https://LISTEN)"),
         .single("coin-code", "CODE", "the community coin's code, e.g. HEITJE (default COIN)"),
         .single("coin-name", "NAME", "the coin's name, e.g. \"Heerlens Heitje\""),
         .single("coin-budget-cents", "CENTS", "the yearly issuance budget that caps rewards (default 0: no rewards)"),
@@ -41,6 +42,8 @@ struct InitCommand: Command {
     let listen: String
     let hosts: [String]
     let source: CertificateSource
+    /// The registry's own base URL, for its entry in the directory it signs.
+    let baseURL: String?
     let coinCode: String?
     let coinName: String?
     let coinBudgetCents: Int64?
@@ -49,12 +52,7 @@ struct InitCommand: Command {
         dataDirectory = try arguments.required("data")
         name = try arguments.required("name")
         oin = try PKIIssueCommand.oin(try arguments.required("oin"))
-        if let code = arguments.value("cbs") {
-            guard let cbs = CBSCode(code) else { throw UsageError("--cbs must be exactly 4 digits, got '\(code)'") }
-            cbsCode = cbs
-        } else {
-            cbsCode = nil
-        }
+        cbsCode = try Self.cbsCode(arguments.value("cbs"))
         let roleName = arguments.value("role") ?? NodeRole.municipality.rawValue
         guard let role = NodeRole(rawValue: roleName) else {
             throw UsageError("--role must be one of \(NodeRole.allCases.map(\.rawValue).joined(separator: ", ")), got '\(roleName)'")
@@ -90,11 +88,45 @@ struct InitCommand: Command {
         default:
             throw UsageError("--cert, --key and --trust go together")
         }
+        if role == .registry {
+            // The registry issues members' certificates, so its data folder must hold a CA.
+            guard case .authority = source else {
+                throw UsageError("--role registry needs --ca CA_DIR: the registry holds the federation CA")
+            }
+            let url = arguments.value("base-url") ?? "https://\(listen)"
+            guard PeerClient.isValidBaseURL(url), !listen.hasPrefix("0.0.0.0") || arguments.value("base-url") != nil,
+                  !listen.hasPrefix("[::]") || arguments.value("base-url") != nil else {
+                throw UsageError("--base-url must be the https:// URL members reach the registry at, e.g. https://registry.example.nl:8443")
+            }
+            // Checked before anything is written: the base URL's host must be one of the names
+            // in the registry's certificate (the defaults when no --host is given), or members'
+            // TLS would refuse the registry.
+            let certificateHosts = hosts.isEmpty ? ["localhost", "127.0.0.1"] : hosts
+            guard let host = URLComponents(string: url)?.host,
+                  let name = try? SubjectAlternativeName(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))),
+                  certificateHosts.contains(where: { (try? SubjectAlternativeName(host: $0)) == name }) else {
+                throw UsageError("the base URL's host must be one of the certificate's names (\(certificateHosts.joined(separator: ", "))); "
+                    + "add it with --host")
+            }
+            baseURL = url
+        } else {
+            guard arguments.value("base-url") == nil else {
+                throw UsageError("--base-url is for --role registry; a municipality's base URL is set by the registry at admission")
+            }
+            baseURL = nil
+        }
+    }
+
+    static func cbsCode(_ text: String?) throws(UsageError) -> CBSCode? {
+        guard let text else { return nil }
+        guard let code = CBSCode(text) else { throw UsageError("--cbs must be exactly 4 digits, got '\(text)'") }
+        return code
     }
 
     func run() throws -> Int32 {
         let layout = DataFolderLayout(dataDirectory: dataDirectory)
         try layout.create()
+        var registryCertificate: Certificate?
         let configuration = NodeConfiguration(name: name, oin: oin, cbsCode: cbsCode, role: role, listen: listen,
                                               tls: layout.tlsFiles)
         switch source {
@@ -104,6 +136,10 @@ struct InitCommand: Command {
             try issued.key.write(to: layout.keyPath)
             try PEMFile.writeCertificates([issued.certificate], to: layout.certificatePath)
             try PEMFile.writeCertificates([authority.certificate], to: layout.trustAnchorPath)
+            if role == .registry {
+                try authority.install(in: layout.authorityDirectory)
+                registryCertificate = issued.certificate
+            }
         case .files(let certificate, let key, let trust):
             try PrivateKey(pemFile: key).write(to: layout.keyPath)
             try PEMFile.writeCertificates(Certificate.loadChain(pemFile: certificate), to: layout.certificatePath)
@@ -117,11 +153,20 @@ struct InitCommand: Command {
         try configuration.write(dataDirectory: dataDirectory)
         let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
         defer { database.close() }
+        if let registryCertificate, let baseURL {
+            // The registry is a member of the directory it signs, so members accept its calls too.
+            try RegistryStore(database: database, registryOIN: oin)
+                .addRegistryItself(name: name, baseURL: baseURL, certificate: registryCertificate)
+        }
         if coinCode != nil || coinName != nil || coinBudgetCents != nil {
             let scheme = try CoinSchemeStore.configure(database, code: coinCode, name: coinName, yearlyIssuanceBudgetCents: coinBudgetCents)
             print("coin scheme: \(scheme.code) \"\(scheme.name)\", yearly issuance budget \(scheme.yearlyIssuanceBudgetCents) cents")
         }
         print("initialised \(role.rawValue) node \(name) (OIN \(oin)) in \(dataDirectory)")
+        if let baseURL {
+            print("the federation CA is in \(layout.authorityDirectory) (ca.key mode 0600; `serve` never reads it)")
+            print("the registry lists itself at \(baseURL); admit members with `knooppunt registry admit`")
+        }
         if case .signingRequest = source {
             print("certificate signing request: \(layout.signingRequestPath)")
             print("send it to the registry operator; install the returned certificate before `knooppunt serve`")
@@ -144,6 +189,8 @@ struct DataFolderLayout {
     var keyPath: String { NodeConfiguration.resolve(tlsFiles.privateKey, in: dataDirectory) }
     var trustAnchorPath: String { NodeConfiguration.resolve(tlsFiles.trustAnchor, in: dataDirectory) }
     var signingRequestPath: String { (tlsDirectory as NSString).appendingPathComponent("node.csr") }
+    /// A registry's copy of the federation CA, which `registry admit` issues certificates from.
+    var authorityDirectory: String { (dataDirectory as NSString).appendingPathComponent("ca") }
     var databasePath: String { NodeConfiguration.resolve(NodeConfiguration.databaseFileName, in: dataDirectory) }
 
     /// Creates the folder and `tls/` with mode 0700; refuses a folder that already holds a node.

@@ -33,8 +33,10 @@ struct ServeCommand: Command {
 
     func run() throws -> Int32 {
         ProcessSignals.prepare()
+        let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
+        let signer = try NodeKeySigner(dataDirectory: dataDirectory, configuration: configuration)
         let runtime = try NodeRuntime(dataDirectory: dataDirectory, specsDirectory: specsDirectory, listenOverride: listen,
-                                      extensions: NodeAssembly.extensions)
+                                      extensions: NodeAssembly.extensions, signer: signer)
         try runtime.start()
         let received = ProcessSignals.waitForTermination()
         runtime.logger.info("signal received", [("signal", .integer(Int(received)))])

@@ -16,6 +16,8 @@ enum Curl {
         case none
         case member
         case foreign
+        /// A node's own certificate and key, e.g. `DATA/tls/node.crt` and `node.key`.
+        case files(certificate: String, key: String)
     }
 
     static func request(
@@ -28,6 +30,7 @@ enum Curl {
         case .none: break
         case .member: arguments += ["--cert", pki.memberCertificate, "--key", pki.memberKey]
         case .foreign: arguments += ["--cert", pki.foreignCertificate, "--key", pki.foreignKey]
+        case .files(let certificate, let key): arguments += ["--cert", certificate, "--key", key]
         }
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["--data-binary", body] }

@@ -478,25 +478,6 @@ struct RequestValueTests {
         #expect(buffer.isEmpty)
     }
 
-    @Test func inputBufferReadsInPlaceKeepingOnlyWhatWasWritten() {
-        var buffer = InputBuffer()
-        buffer.append(contentsOf: [1, 2])
-        buffer.appendInPlace(maxBytes: 16) { room in
-            room.copyBytes(from: [3, 4, 5])
-            return 3
-        }
-        buffer.appendInPlace(maxBytes: 16) { _ in 0 }
-        #expect(buffer.readableCount == 5)
-        #expect(buffer.readBytes(count: 5) == [1, 2, 3, 4, 5])
-    }
-
-    @Test func inputBufferRefusesAReadClaimingMoreThanItsRoom() async {
-        await #expect(processExitsWith: .failure) {
-            var buffer = InputBuffer()
-            buffer.appendInPlace(maxBytes: 4) { _ in 5 }
-        }
-    }
-
     @Test func limitsRefuseAnEmptyHead() async {
         await #expect(processExitsWith: .failure) { _ = HTTPParseLimits(maxHeadBytes: 0) }
     }

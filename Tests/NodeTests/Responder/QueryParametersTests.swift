@@ -29,3 +29,16 @@ import Testing
         #expect(RFC3339.string(from: date) == "2026-11-18T11:06:40.123Z")
     }
 }
+
+@Suite struct RequestIDTests {
+    @Test func idsAreDistinctVersion4UUIDs() {
+        let ids = (0..<1000).map { _ in RequestID.make() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(20) {
+            let uuid = UUID(uuidString: id)
+            #expect(uuid != nil && id == id.lowercased(), "\(id)")
+            #expect(Array(id)[14] == "4")
+            #expect("89ab".contains(Array(id)[19]))
+        }
+    }
+}

@@ -7,7 +7,10 @@ import Testing
 final class CapturingSink: LogSink {
     private let lines = Mutex<[String]>([])
 
-    func write(line: String) { lines.withLock { $0.append(line) } }
+    func write(line: [UInt8]) {
+        #expect(line.last == UInt8(ascii: "\n"), "a log line ends in a newline")
+        lines.withLock { $0.append(String(decoding: line.dropLast(), as: UTF8.self)) }
+    }
 
     var captured: [String] { lines.withLock { $0 } }
 }
@@ -176,6 +179,18 @@ struct FixedKeys: APIKeyVerifier {
         #expect(object["requestId"] is String)
         #expect(object["durationSeconds"] is Double)
         #expect((object["time"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func logLinesEscapeWhatJSONRequires() throws {
+        let logger = Logger(label: "test", sink: sink)
+        let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} ünïcødé 🚲 end"
+        logger.info(tricky, [("path", .string("/a\"b")), ("n", .integer(-3)), ("x", .double(0.5))])
+        let line = try #require(sink.captured.last)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["msg"] as? String == tricky)
+        #expect(object["path"] as? String == "/a\"b")
+        #expect(object["n"] as? Int == -3)
+        #expect(line.contains(#"\u0007"#))
     }
 
     @Test func metricsCountByRouteTemplateAndStatus() {

@@ -30,7 +30,7 @@ import Testing
             tampered.removeLast()
             tampered.append(created.token.last == "A" ? "B" : "A")
             #expect(try store.verify(token: tampered) == nil)
-            #expect(try store.verify(token: "kp_0000000000000000_" + String(created.token.split(separator: "_")[2])) == nil)
+            #expect(try store.verify(token: "kp_0000000000000000_" + String(created.token.split(separator: "_", maxSplits: 2)[2])) == nil)
             for garbage in ["", "kp_", "kp__", "Bearer", "kp_\(created.id)", "xx" + created.token] {
                 #expect(try store.verify(token: garbage) == nil)
             }
@@ -40,7 +40,7 @@ import Testing
     @Test func storesOnlyASaltedHashNeverTheSecret() throws {
         try withStore { store, database in
             let created = try store.create(name: "p", scopes: ["solutions:write"])
-            let secret = String(created.token.split(separator: "_")[2])
+            let secret = String(created.token.split(separator: "_", maxSplits: 2)[2])
             let rows = try database.read { try $0.query("SELECT * FROM api_keys") }
             let row = try #require(rows.first)
             for value in row.values {
@@ -102,6 +102,8 @@ import Testing
         #expect(page.previous == "/api/x/v1/items?theme=air%20quality&page=1")
         let last = Page(results: [1], count: 25, request: PageRequest(page: 3, size: 10), path: "/p", query: QueryParameters())
         #expect(last.next == nil)
+        let body = String(decoding: JSONCoding.encode(last), as: UTF8.self)
+        #expect(body.contains(#""next":null"#), "next is present as null on the last page")
         let link = last.response(request: PageRequest(page: 3, size: 10), path: "/p", query: QueryParameters()).headers["Link"] ?? ""
         #expect(link.contains(#"</p?page=1>; rel="first""#) && link.contains(#"</p?page=3>; rel="last""#))
     }

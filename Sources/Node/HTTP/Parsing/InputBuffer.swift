@@ -31,19 +31,6 @@ public struct InputBuffer: Sendable {
         storage.append(contentsOf: bytes)
     }
 
-    /// Lets `fill` write up to `maxBytes` straight into the buffer's storage, so a socket read needs
-    /// no intermediate array; `fill` returns how many bytes it wrote.
-    public mutating func appendInPlace(maxBytes: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) {
-        precondition(maxBytes >= 0, "room for a negative number of bytes")
-        compactIfWorthwhile()
-        let start = storage.count
-        storage.append(contentsOf: repeatElement(0, count: maxBytes))
-        let written = storage.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
-        precondition(written >= 0, "a read reported a negative number of bytes")
-        precondition(written <= maxBytes, "a read reported more bytes than it was given room for")
-        storage.removeLast(maxBytes - written)
-    }
-
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: storage.capacity <= Self.maxRetainedCapacityBytes)
         readIndex = 0

@@ -1,0 +1,39 @@
+import Node
+import Schemas
+
+/// The registry: its members table is the truth, and it signs the directory with its node key.
+struct RegistryRuntime: ExtensionRuntime {
+    let peerAuthorizer: (any PeerAuthorizer)?
+    private let publisher: RegistryDirectoryPublisher
+
+    init(context: NodeContext) throws {
+        let configuration = context.configuration
+        let store = RegistryStore(database: context.database, registryOIN: configuration.oin)
+        let certificate = try Certificate(pemFile: NodeConfiguration.resolve(configuration.tls.certificate, in: context.dataDirectory))
+        guard certificate.subjectOIN == configuration.oin else {
+            throw RegistryConfigurationError.certificateOIN(expected: configuration.oin.value,
+                                                            found: certificate.subjectOIN?.value ?? "none")
+        }
+        if try store.member(configuration.oin)?.admits(publicKeySHA256: certificate.spkiSHA256Hex) != true {
+            context.logger.warning("the registry's own key is not listed as an active member of its directory")
+        }
+        peerAuthorizer = RegistryPeerAuthorizer(store: store, logger: context.logger)
+        publisher = RegistryDirectoryPublisher(store: store, signer: context.signer, signerCertificate: certificate,
+                                               registryOIN: configuration.oin)
+    }
+
+    func register(in table: inout RouteTable) {
+        DirectoryRoute.register(in: &table, publisher: publisher)
+    }
+}
+
+enum RegistryConfigurationError: Error, CustomStringConvertible {
+    case certificateOIN(expected: String, found: String)
+
+    var description: String {
+        switch self {
+        case .certificateOIN(let expected, let found):
+            "the registry's certificate carries OIN \(found), but config.json says \(expected)"
+        }
+    }
+}

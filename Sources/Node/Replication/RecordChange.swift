@@ -1,0 +1,37 @@
+/// One change of one shared record as the federation moves it: the record's canonical JSON
+/// (metadata included) as its origin committed it, and the origin's signature over those bytes.
+/// A tombstone is a change whose record is marked deleted.
+public struct RecordChange: Sendable, Equatable {
+    /// The OIN of the node that owns the record.
+    public let origin: String
+    /// The origin's commit order; a puller's checkpoint is the last sequence it applied.
+    public let sequence: Int64
+    /// The record type, e.g. `solution`, `adoption`, `knowledge-entry`.
+    public let kind: String
+    public let id: String
+    public let version: Int
+    public let isDeleted: Bool
+    public let content: [UInt8]
+    public let signature: [UInt8]
+
+    public init(origin: String, sequence: Int64, kind: String, id: String, version: Int, isDeleted: Bool,
+                content: [UInt8], signature: [UInt8]) {
+        self.origin = origin
+        self.sequence = sequence
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.isDeleted = isDeleted
+        self.content = content
+        self.signature = signature
+    }
+}
+
+/// Applies a verified change from a peer to a component's own tables (the catalogue's solutions,
+/// the knowledge base's entries), inside the puller's transaction. Implementations must ignore a
+/// change whose version is not newer than the replica they hold, and must never touch a record
+/// whose origin is this node.
+public protocol ReplicaApplier: Sendable {
+    var kind: String { get }
+    func apply(_ change: RecordChange, in connection: SQLiteConnection) throws
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Brings up a local Knooppunt federation on 127.0.0.1 and shows it working: the VNG registry
+# (which holds the federation CA and signs the member directory) and municipalities, each
+# admitted the way a real one is: `init` makes its key and a certificate signing request, the
+# registry admits it (`registry admit` issues the certificate and lists it in the directory),
+# and the member installs the certificate (`install-cert`). At the end a fourth member is
+# revoked and refused. Runs in the foreground; Ctrl-C stops every node.
+#
+# Everything lives in demo/ (git-ignored). Running the script again reuses what is there.
+# DEMO_BASE_PORT (default 8440) sets the registry's port; municipalities take the next ones.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+scripts/setup.sh
+echo "== building knooppunt"
+swift build --product knooppunt 2>&1 | tail -n 1
+knooppunt="$(swift build --show-bin-path)/knooppunt"
+
+demo="$repo_root/demo"
+base_port="${DEMO_BASE_PORT:-8440}"
+refresh_seconds=2
+registry_oin=00000001000000000001
+registry_url="https://127.0.0.1:$base_port"
+mkdir -p "$demo/certs"
+
+# name|oin|cbs — as in examples/; the last one is admitted and then revoked at the end.
+members=(
+    "Heerlen|00000001000000917000|0917"
+    "Zoetermeer|00000001000000637000|0637"
+    "Veldhoven|00000001000000861000|0861"
+    "Rijswijk|00000001000000603000|0603"
+    "Maastricht|00000001000000935000|0935"
+)
+heerlen_oin=00000001000000917000
+zoetermeer_oin=00000001000000637000
+revoked_name=Maastricht
+revoked_oin=00000001000000935000
+
+slug() { echo "$1" | tr '[:upper:]' '[:lower:]' | sed 's/ .*//'; }
+
+# Sets federation.registryURL and directoryRefreshSeconds in a member's config.json, so a
+# changed DEMO_BASE_PORT is picked up on a re-run.
+configure_member() {
+    python3 - "$1/config.json" "$registry_url" "$refresh_seconds" <<'EOF'
+import json, sys
+path, url, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+config = json.load(open(path))
+config.setdefault("federation", {}).update(registryURL=url, directoryRefreshSeconds=seconds)
+json.dump(config, open(path, "w"), indent=2)
+EOF
+}
+
+if [ ! -f "$demo/ca/ca.crt" ]; then
+    "$knooppunt" pki init-ca --dir "$demo/ca" --name "VNG Knooppunt demo CA" >/dev/null
+fi
+
+echo "== registry and admissions"
+registry="$demo/registry"
+if [ ! -f "$registry/config.json" ]; then
+    "$knooppunt" init --data "$registry" --name "VNG Realisatie registry" --oin "$registry_oin" --role registry \
+        --listen "127.0.0.1:$base_port" --ca "$demo/ca" >/dev/null
+    echo "  initialised the registry (it holds the CA in demo/registry/ca)"
+fi
+"$knooppunt" registry update --data "$registry" --oin "$registry_oin" --base-url "$registry_url" >/dev/null
+
+port=$((base_port + 1))
+member_urls=()
+for entry in "${members[@]}"; do
+    IFS='|' read -r name oin cbs <<<"$entry"
+    data="$demo/$(slug "$name")"
+    if [ ! -f "$data/config.json" ]; then
+        # No --ca: the node makes its own key and a CSR; the key never leaves demo/<town>/tls.
+        "$knooppunt" init --data "$data" --name "$name" --oin "$oin" --cbs "$cbs" --listen "127.0.0.1:$port" \
+            --host 127.0.0.1 --host localhost >/dev/null
+    fi
+    if [ ! -f "$data/tls/node.crt" ]; then
+        certificate="$demo/certs/$(slug "$name").crt"
+        rm -f "$certificate"
+        "$knooppunt" registry admit --data "$registry" --csr "$data/tls/node.csr" --base-url "https://127.0.0.1:$port" \
+            --cbs "$cbs" --out "$certificate" | head -n 1 | sed 's/^/  /'
+        "$knooppunt" install-cert --data "$data" --cert "$certificate" --trust "$demo/ca/ca.crt" \
+            --registry-url "$registry_url" --registry-oin "$registry_oin" >/dev/null
+    fi
+    configure_member "$data"
+    # Each municipality loads its own share of the sample content (idempotent: a second run
+    # finds its records by their name-based ids and changes nothing).
+    "$knooppunt" catalogue load-samples --data "$data" --file "$repo_root/examples/sample-federation.json" | sed 's/^/  /'
+    # Keeps the directory's URL right if DEMO_BASE_PORT changed since the last run.
+    "$knooppunt" registry update --data "$registry" --oin "$oin" --base-url "https://127.0.0.1:$port" >/dev/null
+    member_urls+=("$name|https://127.0.0.1:$port")
+    port=$((port + 1))
+done
+
+pids=()
+stop_all() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop_all EXIT INT TERM
+
+"$knooppunt" serve --data "$registry" --listen "127.0.0.1:$base_port" 2>>"$registry/node.log" &
+pids+=($!)
+for entry in "${member_urls[@]}"; do
+    name="${entry%%|*}"; url="${entry#*|}"
+    data="$demo/$(slug "$name")"
+    "$knooppunt" serve --data "$data" --listen "${url#https://}" 2>>"$data/node.log" &
+    pids+=($!)
+done
+
+ca=(--cacert "$demo/ca/ca.crt")
+for url in "$registry_url" "${member_urls[@]#*|}"; do
+    for _ in $(seq 1 50); do
+        curl --silent "${ca[@]}" --output /dev/null "$url/api/node/v1/health" 2>/dev/null && break
+        sleep 0.1
+    done
+done
+# Each member fetches the signed directory at start; wait until Zoetermeer can call Heerlen.
+for _ in $(seq 1 50); do
+    "$knooppunt" federation call --data "$demo/zoetermeer" --peer "$heerlen_oin" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+
+echo
+echo "== the federation is up"
+printf '  %-26s %s   (log: demo/registry/node.log)\n' "VNG Realisatie registry" "$registry_url"
+for entry in "${member_urls[@]}"; do
+    name="${entry%%|*}"; url="${entry#*|}"
+    printf '  %-26s %s   (log: demo/%s/node.log)\n' "$name" "$url" "$(slug "$name")"
+done
+heerlen="${member_urls[0]#*|}"
+zoetermeer_tls=(--cert "$demo/zoetermeer/tls/node.crt" --key "$demo/zoetermeer/tls/node.key")
+echo
+echo "== the registry's member directory (signed; every node polls it every ${refresh_seconds} s)"
+"$knooppunt" registry members --data "$registry" | sed 's/^/  /'
+echo
+echo "== Heerlen's node describes itself"
+curl --silent --show-error "${ca[@]}" "$heerlen/api/node/v1/info"
+echo
+echo
+echo "== Zoetermeer's node calls Heerlen's with its libcurl client (mutual TLS, Heerlen's OIN checked against the directory)"
+"$knooppunt" federation call --data "$demo/zoetermeer" --peer "$heerlen_oin" | sed 's/^/  /'
+
+echo
+echo "== revocation of $revoked_name at the registry"
+revoked_tls=(--cert "$demo/$(slug "$revoked_name")/tls/node.crt" --key "$demo/$(slug "$revoked_name")/tls/node.key")
+status_at_heerlen() {
+    curl --silent "${ca[@]}" "${revoked_tls[@]}" --output /dev/null --write-out '%{http_code}' "$heerlen/api/federation/v1/peer"
+}
+if "$knooppunt" registry members --data "$registry" | grep -q "^$revoked_oin  active"; then
+    for _ in $(seq 1 50); do [ "$(status_at_heerlen)" = 200 ] && break; sleep 0.2; done
+    echo "  before: Heerlen answers $revoked_name's certificate with HTTP $(status_at_heerlen)"
+    "$knooppunt" registry revoke --data "$registry" --oin "$revoked_oin" | sed 's/^/  /'
+    echo "  the registry refuses it at once: HTTP $(curl --silent "${ca[@]}" "${revoked_tls[@]}" --output /dev/null \
+        --write-out '%{http_code}' "$registry_url/api/registry/v1/members")"
+    started=$(date +%s%N)
+    for _ in $(seq 1 100); do [ "$(status_at_heerlen)" = 403 ] && break; sleep 0.1; done
+    echo "  Heerlen refuses it after its next directory refresh ($(( ($(date +%s%N) - started) / 1000000 )) ms):"
+else
+    echo "  ($revoked_name was revoked in an earlier run of this script; Heerlen refuses it:)"
+fi
+echo -n "  "
+curl --silent "${ca[@]}" "${revoked_tls[@]}" "$heerlen/api/federation/v1/peer"
+echo
+zoetermeer="${member_urls[1]#*|}"
+rijswijk="${member_urls[3]#*|}"
+today="$(date -u +%F)"
+# Sample records have name-based ids (RFC 9562 v5, see Sources/Node/Records/NameBasedUUID.swift),
+# so the id of Zoetermeer's sensor solution is known on every node without asking Zoetermeer.
+sensor_id="$(python3 -c 'import uuid, sys; print(uuid.uuid5(uuid.UUID("fa2d482f-4025-5856-8c42-eceabc8bf539"), sys.argv[1]))' \
+    "solution|00000001000000637000|Noise and air-quality monitoring near new housing")"
+echo
+echo "== the catalogue: full-text search for sensors on Zoetermeer's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$zoetermeer/api/solutions/v1/solutions?q=sensors'"
+curl --silent --show-error "${ca[@]}" "$zoetermeer/api/solutions/v1/solutions?q=sensors"
+echo
+echo
+echo "== funding schemes open today ($today) on Heerlen's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline'"
+curl --silent --show-error "${ca[@]}" "$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline"
+echo
+echo
+echo "== who adopted Zoetermeer's noise and air-quality sensors (Rijswijk records its own pilot)"
+echo "\$ curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions'"
+curl --silent --show-error "${ca[@]}" "$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions"
+echo
+echo
+echo "Try it yourself:"
+echo "  curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?q=luchtkwaliteit'"
+echo "  curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/adoptions?status=piloting'"
+echo "  curl --cacert demo/ca/ca.crt $heerlen/api/node/v1/health"
+echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $heerlen/api/federation/v1/peer"
+echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $registry_url/api/registry/v1/members"
+echo "  curl --cacert demo/ca/ca.crt $heerlen/metrics | grep directory"
+echo "  $knooppunt directory show --data demo/heerlen"
+echo "  $knooppunt apikey create --data demo/heerlen --name portal --scopes node:admin"
+echo
+echo "Press Ctrl-C to stop all nodes."
+wait
