@@ -6,7 +6,7 @@ import Testing
 /// no request makes the node fail with a 5xx.
 @Suite struct ContractTests {
     /// The components a node serves; each new component adds itself here.
-    static let components = ["node", "solutions", "knowledge", "federation"]
+    static let components = ["node", "solutions", "knowledge", "coin", "federation"]
     static let allScopes = "node:admin,solutions:write,knowledge:write,coin:admin,coin:resident,coin:pay,coin:merchant"
 
     static var schemathesis: String? {

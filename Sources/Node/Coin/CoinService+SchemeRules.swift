@@ -111,7 +111,7 @@ extension CoinService {
                     return .replayed(existing.asSubmitted())
                 }
                 guard let task = try TaskStore.find(taskID, in: connection) else {
-                    throw LedgerError.invalid([InvalidParam(name: "taskId", code: "unknown-task", reason: "there is no task \(taskID)")])
+                    throw LedgerError.unknownTask(id: taskID)
                 }
                 if let reason = task.closedReason(today: String(now.prefix(10))) {
                     throw LedgerError.taskNotOpen(id: taskID, reason: reason)

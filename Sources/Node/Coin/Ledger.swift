@@ -183,8 +183,7 @@ public struct Ledger: Sendable {
                                 in connection: SQLiteConnection) throws -> Account? {
         if id.kind == .merchant, let holder = id.holder {
             guard let merchant = try MerchantStore.find(holder, in: connection) else {
-                throw LedgerError.invalid([InvalidParam(name: field, code: "unknown-merchant",
-                                                        reason: "no merchant is registered as \(holder)")])
+                throw LedgerError.unknownMerchant(id: holder, field: field)
             }
             if isCredit && code == .payment && !merchant.active { throw LedgerError.merchantInactive(id: holder) }
         }

@@ -17,6 +17,11 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
     /// The key's scope may not post or void transfers of this code.
     case codeNotPermitted(id: String, code: TransferCode)
     case merchantNotFound(id: String)
+    /// A request names a merchant that is not registered: a reference to something that does not
+    /// exist (yet), a state conflict rather than malformed input; `field` is the request field.
+    case unknownMerchant(id: String, field: String)
+    /// A claim names a task that does not exist.
+    case unknownTask(id: String)
     case merchantExists(id: String)
     case merchantInactive(id: String)
     /// A reward beyond the year's issuance budget.
@@ -59,6 +64,10 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
             return Problem.forbidden("The API key's scope may not post or void the \(code.rawValue) transfer \(id).")
         case .merchantNotFound(let id):
             return Problem.notFound("There is no merchant \(id).")
+        case .unknownMerchant(let id, let field):
+            return Problem(status: .conflict, code: "unknown-merchant", detail: "No merchant is registered as \(id) (field \(field)).")
+        case .unknownTask(let id):
+            return Problem(status: .conflict, code: "unknown-task", detail: "There is no task \(id) (field taskId).")
         case .merchantExists(let id):
             return Problem(status: .conflict, code: "merchant-exists", detail: "A merchant \(id) is already registered.")
         case .merchantInactive(let id):

@@ -111,11 +111,18 @@ public struct JSONObjectReader {
         }
     }
 
-    /// The field's value unless it is absent or `null`; a missing required field is an issue.
+    /// The field's value unless it is absent; a missing required field is an issue. `null` is
+    /// refused rather than read as absent: the documents declare no field nullable, and a client
+    /// that sends `null` should learn that it means nothing here.
     private mutating func present(_ name: String, required: Bool) -> Any? {
         knownNames.insert(name)
-        guard let value = object[name], !(value is NSNull) else {
+        guard let value = object[name] else {
             if required { addIssue(name, code: "required", reason: "is required") }
+            return nil
+        }
+        guard !(value is NSNull) else {
+            addIssue(name, code: required ? "required" : "invalid-type",
+                     reason: required ? "is required (null is no value)" : "must not be null; leave the field out instead")
             return nil
         }
         return value

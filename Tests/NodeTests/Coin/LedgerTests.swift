@@ -68,7 +68,7 @@ struct LedgerTests {
                                           InvalidParam(name: "creditAccount", code: "invalid-account",
                                                        reason: "a payment transfer's credit account must be merchant")]))
             #expect(ledgerError { try fixture.transfer(.resident("r-1"), .merchant("ghost"), 10, code: .payment) }
-                == .invalid([InvalidParam(name: "creditAccount", code: "unknown-merchant", reason: "no merchant is registered as ghost")]))
+                == .unknownMerchant(id: "ghost", field: "creditAccount"))
             _ = try fixture.service.registerMerchant(id: "m-1", name: "Fietsenmaker", audit: CoinFixture.audit)
             _ = try fixture.service.updateMerchant(id: "m-1", name: nil, active: false, audit: CoinFixture.audit)
             #expect(ledgerError { try fixture.transfer(.resident("r-1"), .merchant("m-1"), 10, code: .payment) } == .merchantInactive(id: "m-1"))

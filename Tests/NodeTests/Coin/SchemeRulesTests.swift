@@ -70,7 +70,7 @@ struct SchemeRulesTests {
                                                         audit: CoinFixture.audit)
             #expect(ledgerError { _ = try Self.submit(fixture, future, "r-1") } == .taskNotOpen(id: future.id, reason: "its period starts on 2026-07-01"))
             #expect(ledgerError { _ = try fixture.service.submitClaim(id: CoinFixture.uuid(), taskID: CoinFixture.uuid(), resident: "r-1", note: nil) }?
-                .problem.invalidParams.first?.name == "taskId")
+                .problem.code == "unknown-task")
         }
     }
 

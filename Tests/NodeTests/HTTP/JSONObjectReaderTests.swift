@@ -41,6 +41,13 @@ struct JSONObjectReaderTests {
         #expect(throws: Problem.self) { try reader.throwIfInvalid() }
     }
 
+    @Test func nullIsNotAbsence() throws {
+        var reader = try Self.reader(#"{"note":null,"amountCents":null}"#)
+        #expect(reader.string("note", required: false, maxLength: 10) == nil)
+        #expect(reader.integer("amountCents", required: true, in: 1...10) == nil)
+        #expect(reader.issues.map(\.code) == ["invalid-type", "required"])
+    }
+
     @Test(arguments: ["", "[1]", "{", "\"text\"", "{\"a\":1}x"])
     func bodiesThatAreNotOneObjectAre400(body: String) {
         let problem = #expect(throws: Problem.self) { try Self.reader(body) }
