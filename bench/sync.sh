@@ -38,7 +38,7 @@ cleanup() {
     local name
     for name in "${!pid_of[@]}"; do kill -TERM "${pid_of[$name]}" 2>/dev/null || true; done
     for name in "${!pid_of[@]}"; do wait "${pid_of[$name]}" 2>/dev/null || true; done
-    rm -rf "$tmp"
+    if [ -n "${KEEP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -46,7 +46,7 @@ trap 'exit 130' INT TERM
 now() { date +%s.%N; }
 oin_of() { printf '000000010000%05d000' "$1"; }   # member i (1-based)
 
-# Sets the federation section and log level of a data folder's config.json.
+# Sets the federation section of a data folder's config.json.
 configure() {
     python3 - "$1/config.json" "${2:-}" <<'EOF'
 import json, sys
@@ -56,19 +56,19 @@ federation = config.setdefault("federation", {})
 federation.update(directoryRefreshSeconds=1, syncIntervalSeconds=1)
 if registry_url:
     federation["registryURL"] = registry_url
-config["logLevel"] = "warning"
 json.dump(config, open(path, "w"))
 EOF
 }
 
-# Starts `serve` for data folder $1 (name $2) and prints its https URL once it listens.
+# Starts `serve` for data folder $1 (name $2) on a port the kernel picks, and records its URL
+# in url_of[$2] once it listens (not in a subshell: the pid and URL must reach the caller).
 start() {
-    local data="$1" name="$2" port
-    "$knooppunt" serve --data "$data" --listen 127.0.0.1:0 2>"$data/node.log" &
+    local data="$1" name="$2" port=""
+    "$knooppunt" serve --data "$data" --listen 127.0.0.1:0 2>"$data/node.log" >/dev/null </dev/null &
     pid_of[$name]=$!
     for _ in $(seq 1 100); do
         port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "$data/node.log" 2>/dev/null | head -n 1 | grep -o '[0-9]*"$' | tr -d '"')" || true
-        [ -n "$port" ] && { echo "https://127.0.0.1:$port"; return; }
+        [ -n "$port" ] && { url_of[$name]="https://127.0.0.1:$port"; return; }
         sleep 0.05
     done
     die "$name did not start: $(tail -n 3 "$data/node.log")"
@@ -89,7 +89,7 @@ make_federation() {
     "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
     "$knooppunt" init --data "$tmp/registry" --name "VNG registry" --oin "$registry_oin" --role registry --ca "$tmp/ca" >/dev/null
     configure "$tmp/registry"
-    url_of[registry]="$(start "$tmp/registry" registry)"
+    start "$tmp/registry" registry
     "$knooppunt" registry update --data "$tmp/registry" --oin "$registry_oin" --base-url "${url_of[registry]}" >/dev/null
     for i in $(seq 1 "$count"); do
         data="$tmp/m$i"
@@ -99,7 +99,7 @@ make_federation() {
         "$knooppunt" install-cert --data "$data" --cert "$tmp/m$i.crt" --trust "$tmp/ca/ca.crt" \
             --registry-url "${url_of[registry]}" --registry-oin "$registry_oin" >/dev/null
         configure "$data" "${url_of[registry]}"
-        url_of[m$i]="$(start "$data" "m$i")"
+        start "$data" "m$i"
         "$knooppunt" registry update --data "$tmp/registry" --oin "$(oin_of "$i")" --base-url "${url_of[m$i]}" >/dev/null
     done
     # Wait until every member holds a directory listing every member's real URL.
@@ -118,7 +118,7 @@ make_federation() {
 # Restarts a stopped member on the port the directory lists for it.
 restart() {
     local name="$1" data="$tmp/$1"
-    "$knooppunt" serve --data "$data" --listen "${url_of[$name]#https://}" 2>>"$data/node.log" &
+    "$knooppunt" serve --data "$data" --listen "${url_of[$name]#https://}" 2>>"$data/node.log" >/dev/null </dev/null &
     pid_of[$name]=$!
 }
 
@@ -131,10 +131,11 @@ digest() {
         | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["sequence"], d["count"], d["hash"])'
 }
 
-# One sample of node $1's /metrics, 0 when absent.
+# One sample of node $1's /metrics, 0 when absent or while the node does not answer yet.
 metric() {
-    curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$1]}/metrics" \
-        | awk -v name="$2" 'index($0, name " ") == 1 { print $2; found = 1 } END { if (!found) print 0 }'
+    local text
+    text="$(curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$1]}/metrics" 2>/dev/null)" || text=""
+    awk -v name="$2" 'index($0, name " ") == 1 { print $2; found = 1; exit } END { if (!found) print 0 }' <<<"$text"
 }
 
 wait_for_port() {
@@ -159,8 +160,8 @@ restart m2
 m1_oin="$(oin_of 1)"
 deadline=$(( $(date +%s) + timeout_seconds ))
 while :; do
-    applied="$(metric m2 "knooppunt_sync_records_applied_total{peer=\"$m1_oin\"}" 2>/dev/null || echo 0)"
-    lag="$(metric m2 "knooppunt_sync_lag_sequences{peer=\"$m1_oin\"}" 2>/dev/null || echo 1)"
+    applied="$(metric m2 "knooppunt_sync_records_applied_total{peer=\"$m1_oin\"}")"
+    lag="$(metric m2 "knooppunt_sync_lag_sequences{peer=\"$m1_oin\"}")"
     if [ "${applied%.*}" -ge "$records" ] && [ "$lag" = 0 ]; then break; fi
     [ "$(date +%s)" -lt "$deadline" ] || die "m2 did not catch up within ${timeout_seconds} s (applied $applied)"
     sleep 0.2
@@ -176,6 +177,7 @@ verified=$(( ${applied%.*} + rejected ))
 two_rate=$(python3 -c "print(int($records / ($caught_up - $started)))")
 echo "   m2 caught up in ${two_seconds} s: ${two_rate} records/s, ${verified} signatures verified, ${rejected} rejected; digest ${held%% *}…" >&2
 for name in m1 m2; do stop "$name"; done
+[ -n "${KEEP:-}" ] && cp "$tmp/m2/node.log" "$tmp/../sync-bench-m2.log"
 rm -rf "$tmp"/*
 url_of=()
 

@@ -32,6 +32,10 @@ struct PeerPuller: Sendable {
         guard peer.oin != localOrigin else { throw SyncError.notAPeer("this node does not pull its own feed") }
         var superseded = 0
         var loggedRejections = 0
+        // The next page, fetched and verified while this one is applied; always joined before
+        // the source is used again or this function returns.
+        var prefetch: PagePrefetch?
+        defer { prefetch?.finish() }
         while report.pages < limits.maxPagesPerRound {
             guard !cancellation.isCancelled else { throw SyncError.cancelled }
             // The entry as it is now: a member revoked since the round began is not pulled further,
@@ -39,10 +43,20 @@ struct PeerPuller: Sendable {
             guard let member = try peers.member(peer.oin), member.isActive else {
                 throw SyncError.notAPeer("\(peerOIN) is no longer an active member")
             }
+            let pageStarted = ContinuousClock.now
             let checkpoint = try database.read { try SyncCheckpoint.read(peer: peerOIN, in: $0) }
             var since = checkpoint?.sequence ?? 0
             var restarting = false
-            var page = try source.fetch(since: since, limit: limits.pullPageSize)
+            var page: ChangeFeedPage
+            var verification: PageVerifier.Outcome?
+            if let ahead = prefetch, ahead.since == since, let fetched = ahead.take() {
+                page = fetched.page
+                verification = fetched.keys == member.keys ? fetched.verification : nil
+            } else {
+                prefetch?.finish()
+                page = try source.fetch(since: since, limit: limits.pullPageSize)
+            }
+            prefetch = nil
             try checkOrigin(page, peer: peerOIN)
             if let checkpoint, checkpoint.epoch != page.epoch || page.latestSequence < checkpoint.sequence {
                 // A rebuilt database (new epoch), or one restored from a backup (the same epoch,
@@ -56,16 +70,24 @@ struct PeerPuller: Sendable {
                 restarting = true
                 since = 0
                 page = try source.fetch(since: 0, limit: limits.pullPageSize)
+                verification = nil
                 try checkOrigin(page, peer: peerOIN)
             }
             try checkOrder(page, since: since)
             report.pages += 1
 
-            let verification = PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value)
+            let verified = verification
+                ?? PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value)
             let next = SyncCheckpoint(peer: peerOIN, epoch: page.epoch, sequence: page.nextSince(after: since))
+            let isLast = page.changes.isEmpty || next.sequence >= page.latestSequence
+            if !isLast && report.pages < limits.maxPagesPerRound {
+                prefetch = PagePrefetch(since: next.sequence, limit: limits.pullPageSize, source: source, member: member,
+                                        localOrigin: localOrigin.value)
+            }
+            let ready = ContinuousClock.now
             let outcome: ReplicaPageWriter.Outcome
             do {
-                outcome = try writer.apply(verification.verified, expected: checkpoint, next: next, restarting: restarting,
+                outcome = try writer.apply(verified.verified, expected: checkpoint, next: next, restarting: restarting,
                                            database: database)
             } catch is ReplicaPageWriter.Superseded {
                 // Another puller applied this page first; read its checkpoint and go on from there.
@@ -75,13 +97,14 @@ struct PeerPuller: Sendable {
                 continue
             }
 
+            let applied = ContinuousClock.now
             report.applied += outcome.applied
             report.notNewer += outcome.notNewer
             report.epoch = next.epoch
             report.sequence = next.sequence
             report.latestSequence = page.latestSequence
             metrics.recordPage(peer: peerOIN, lagSequences: page.latestSequence - next.sequence, applied: outcome.applied)
-            var passedOver = verification.rejected.map { ($0.change, $0.reason.rawValue, "") }
+            var passedOver = verified.rejected.map { ($0.change, $0.reason.rawValue, "") }
             passedOver += outcome.invalid.map { ($0.change, "invalid", $0.reason) }
             passedOver += outcome.unsupported.map { ($0, "unsupported", "") }
             for (change, reason, detail) in passedOver {
@@ -101,11 +124,14 @@ struct PeerPuller: Sendable {
                 logger.info("applied peer changes", [
                     ("peerOin", .string(peerOIN)), ("applied", .integer(outcome.applied)),
                     ("sequence", .integer(Int(next.sequence))), ("latestSequence", .integer(Int(page.latestSequence))),
+                    // Fetching and verifying while the previous page applied does not count here.
+                    ("waitMilliseconds", .integer(Self.milliseconds(ready - pageStarted))),
+                    ("applyMilliseconds", .integer(Self.milliseconds(applied - ready))),
                 ])
             }
             // Caught up at the peer's latest sequence; an empty page ends the round too, so a
             // peer whose feed has a hole at its end cannot keep the puller asking forever.
-            if page.changes.isEmpty || next.sequence >= page.latestSequence {
+            if isLast {
                 report.caughtUp = true
                 break
             }
@@ -115,6 +141,11 @@ struct PeerPuller: Sendable {
                 ("peerOin", .string(peerOIN)), ("rejected", .integer(report.rejectedCount)),
             ])
         }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 
     private func checkOrigin(_ page: ChangeFeedPage, peer: String) throws(SyncError) {
