@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "KnooppuntTests", dependencies: ["knooppunt"], swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["knooppunt"],
+            dependencies: ["knooppunt", "Node", "Federation"],
             exclude: ["Clients"],
             swiftSettings: strictSettings
         ),

@@ -28,6 +28,7 @@ members=(
     "Heerlen|00000001000000917000|0917"
     "Zoetermeer|00000001000000637000|0637"
     "Veldhoven|00000001000000861000|0861"
+    "Rijswijk|00000001000000603000|0603"
     "Maastricht|00000001000000935000|0935"
 )
 heerlen_oin=00000001000000917000
@@ -81,6 +82,9 @@ for entry in "${members[@]}"; do
             --registry-url "$registry_url" --registry-oin "$registry_oin" >/dev/null
     fi
     configure_member "$data"
+    # Each municipality loads its own share of the sample content (idempotent: a second run
+    # finds its records by their name-based ids and changes nothing).
+    "$knooppunt" catalogue load-samples --data "$data" --file "$repo_root/examples/sample-federation.json" | sed 's/^/  /'
     # Keeps the directory's URL right if DEMO_BASE_PORT changed since the last run.
     "$knooppunt" registry update --data "$registry" --oin "$oin" --base-url "https://127.0.0.1:$port" >/dev/null
     member_urls+=("$name|https://127.0.0.1:$port")
@@ -157,8 +161,32 @@ fi
 echo -n "  "
 curl --silent "${ca[@]}" "${revoked_tls[@]}" "$heerlen/api/federation/v1/peer"
 echo
+zoetermeer="${member_urls[1]#*|}"
+rijswijk="${member_urls[3]#*|}"
+today="$(date -u +%F)"
+# Sample records have name-based ids (RFC 9562 v5, see Sources/Node/Records/NameBasedUUID.swift),
+# so the id of Zoetermeer's sensor solution is known on every node without asking Zoetermeer.
+sensor_id="$(python3 -c 'import uuid, sys; print(uuid.uuid5(uuid.UUID("fa2d482f-4025-5856-8c42-eceabc8bf539"), sys.argv[1]))' \
+    "solution|00000001000000637000|Noise and air-quality monitoring near new housing")"
+echo
+echo "== the catalogue: full-text search for sensors on Zoetermeer's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$zoetermeer/api/solutions/v1/solutions?q=sensors'"
+curl --silent --show-error "${ca[@]}" "$zoetermeer/api/solutions/v1/solutions?q=sensors"
+echo
+echo
+echo "== funding schemes open today ($today) on Heerlen's node"
+echo "\$ curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline'"
+curl --silent --show-error "${ca[@]}" "$heerlen/api/knowledge/v1/entries?openOn=$today&sort=deadline"
+echo
+echo
+echo "== who adopted Zoetermeer's noise and air-quality sensors (Rijswijk records its own pilot)"
+echo "\$ curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions'"
+curl --silent --show-error "${ca[@]}" "$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions"
+echo
 echo
 echo "Try it yourself:"
+echo "  curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?q=luchtkwaliteit'"
+echo "  curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/adoptions?status=piloting'"
 echo "  curl --cacert demo/ca/ca.crt $heerlen/api/node/v1/health"
 echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $heerlen/api/federation/v1/peer"
 echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $registry_url/api/registry/v1/members"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Knooppunt needs on a fresh Debian machine, skipping what is
-# already there: the three C libraries' -dev packages, curl, openssl, python3, and the Swift
-# toolchain on PATH. Extra Debian packages can be named as arguments (bench/ asks for nginx, wrk).
+# already there: the three C libraries' -dev packages, sqlite3 (the ledger tests tamper with a
+# journal by hand), curl, openssl, python3, and the Swift toolchain on PATH. Extra Debian
+# packages can be named as arguments (bench/ asks for nginx, wrk).
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev curl openssl python3 python3-pip "$@")
+packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 curl openssl python3 python3-pip "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -17,8 +17,10 @@ for spec in specs/*.openapi.json; do
     python3 -m openapi_spec_validator "$spec"
 done
 
-echo "== fuzzing (${FUZZ_SECONDS:-20} s per target)"
-Tests/Fuzz/run-fuzz.sh request-parser "${FUZZ_SECONDS:-20}"
+echo "== fuzzing (${FUZZ_SECONDS:-15} s per target)"
+for target in request-parser yaml-reader canonical-json draft-decoder; do
+    Tests/Fuzz/run-fuzz.sh "$target" "${FUZZ_SECONDS:-15}"
+done
 
 echo "== build"
 swift build --build-tests -Xswiftc -warnings-as-errors

@@ -7,6 +7,7 @@ let tool = CommandLineTool(
         APIKeyCreateCommand.self, APIKeyListCommand.self, APIKeyRevokeCommand.self,
         RegistryAdmitCommand.self, RegistryRevokeCommand.self, RegistryUpdateCommand.self, RegistryMembersCommand.self,
         InstallCertCommand.self, DirectoryShowCommand.self, FederationCallCommand.self,
+        SolutionsImportCommand.self, CatalogueLoadSamplesCommand.self, KnowledgeGenerateCommand.self, LedgerVerifyCommand.self,
         SyncCommand.self,
     ],
     version: SoftwareVersion.current)

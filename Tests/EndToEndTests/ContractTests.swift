@@ -6,7 +6,7 @@ import Testing
 /// no request makes the node fail with a 5xx.
 @Suite struct ContractTests {
     /// The components a node serves; each new component adds itself here.
-    static let components = ["node", "federation"]
+    static let components = ["node", "solutions", "knowledge", "coin", "federation"]
     static let allScopes = "node:admin,solutions:write,knowledge:write,coin:admin,coin:resident,coin:pay,coin:merchant"
 
     static var schemathesis: String? {
@@ -27,8 +27,9 @@ import Testing
         let created = try Run.knooppunt(["apikey", "create", "--data", data.path, "--name", "contract", "--scopes", Self.allScopes])
         let key = try #require(created.output.split(separator: "\n").last.map(String.init))
         let node = try NodeProcess(dataDirectory: data)
+        let config = Paths.repository.appendingPathComponent("Tests/EndToEndTests/Clients/schemathesis.toml").path
         let result = try Run.program(executable, [
-            "run", "\(Paths.specs)/\(component).openapi.json", "--url", "\(node.baseURL)/api/\(component)/v1",
+            "--config-file", config, "run", "\(Paths.specs)/\(component).openapi.json", "--url", "\(node.baseURL)/api/\(component)/v1",
             "--tls-verify", pki.trustAnchor, "--request-cert", pki.memberCertificate, "--request-cert-key", pki.memberKey,
             "-H", "Authorization: Bearer \(key)", "--checks", "all", "--max-examples", "40", "--seed", "1",
         ])

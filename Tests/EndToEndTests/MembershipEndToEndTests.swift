@@ -46,8 +46,13 @@ import Testing
         #expect(unchanged.status == 304 && unchanged.body.isEmpty && unchanged.headers["etag"] == entityTag)
         ServerTests.expectProblem(try Curl.request(federation.registry, "/api/registry/v1/members"), status: 403)
 
-        // The node's own libcurl client, through the CLI: the directory's URL, OIN check, mTLS.
-        let call = try Run.knooppunt(["federation", "call", "--data", heerlen.dataDirectory.path, "--peer", zoetermeer.oin])
+        // The node's own libcurl client, through the CLI: the directory's URL, OIN check, mTLS. The
+        // member learns Zoetermeer's real URL (set after it started) at its next directory refresh.
+        var call = try Run.knooppunt(["federation", "call", "--data", heerlen.dataDirectory.path, "--peer", zoetermeer.oin])
+        _ = try TestFederation.waitUntil {
+            call = try Run.knooppunt(["federation", "call", "--data", heerlen.dataDirectory.path, "--peer", zoetermeer.oin])
+            return call.status == 0
+        }
         #expect(call.status == 0, "\(call.errors)")
         #expect(call.output.contains("HTTP 200 from Zoetermeer") && call.output.contains(heerlen.oin))
 

@@ -46,7 +46,7 @@ import Testing
         #expect(node.stop() == 0)
     }
 
-    @Test(arguments: ["node", "federation"])
+    @Test(arguments: ["node", "solutions", "knowledge", "coin", "federation"])
     func openAPIDocumentsArePublic(component: String) throws {
         let node = try Self.startNode()
         let result = try Curl.request(node, "/api/\(component)/v1/openapi.json")

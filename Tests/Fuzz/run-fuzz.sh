@@ -17,6 +17,9 @@ build_dir="$repo_root/.build/fuzz"
 # Paths relative to the repository root; globs expand at build time.
 declare -A target_sources=(
     [request-parser]="Sources/Node/HTTP/Parsing/*.swift Tests/Fuzz/RequestParserFuzz.swift"
+    [yaml-reader]="Sources/Schemas/SchemaLimits.swift Sources/Schemas/YAML/*.swift Tests/Fuzz/YAMLReaderFuzz.swift"
+    [canonical-json]="Sources/Schemas/SchemaLimits.swift Sources/Schemas/JSON/*.swift Tests/Fuzz/CanonicalJSONFuzz.swift"
+    [draft-decoder]="Sources/Schemas/*.swift Sources/Schemas/*/*.swift Tests/Fuzz/DraftDecoderFuzz.swift"
 )
 
 usage() {

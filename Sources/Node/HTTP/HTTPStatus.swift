@@ -26,6 +26,7 @@ public struct HTTPStatus: Sendable, Equatable, Hashable {
     public static let preconditionFailed = HTTPStatus(code: 412, reason: "Precondition Failed")
     public static let contentTooLarge = HTTPStatus(code: 413, reason: "Content Too Large")
     public static let unsupportedMediaType = HTTPStatus(code: 415, reason: "Unsupported Media Type")
+    public static let preconditionRequired = HTTPStatus(code: 428, reason: "Precondition Required")
     public static let unprocessableContent = HTTPStatus(code: 422, reason: "Unprocessable Content")
     public static let tooManyRequests = HTTPStatus(code: 429, reason: "Too Many Requests")
     public static let requestHeaderFieldsTooLarge = HTTPStatus(code: 431, reason: "Request Header Fields Too Large")
@@ -37,7 +38,7 @@ public struct HTTPStatus: Sendable, Equatable, Hashable {
     private static let known: [Int: HTTPStatus] = Dictionary(uniqueKeysWithValues: [
         continueStatus, ok, created, noContent, notModified, badRequest, unauthorized, forbidden, notFound,
         methodNotAllowed, notAcceptable, requestTimeout, conflict, gone, preconditionFailed, contentTooLarge,
-        unsupportedMediaType, unprocessableContent, tooManyRequests, requestHeaderFieldsTooLarge,
+        unsupportedMediaType, preconditionRequired, unprocessableContent, tooManyRequests, requestHeaderFieldsTooLarge,
         internalServerError, notImplemented, serviceUnavailable, httpVersionNotSupported,
     ].map { ($0.code, $0) })
 

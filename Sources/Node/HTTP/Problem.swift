@@ -11,6 +11,13 @@ public struct InvalidParam: Sendable, Equatable, Codable {
     }
 }
 
+/// An error that knows how it looks to a client. The responder renders any such error as its
+/// problem, so a module's typed errors (the ledger's insufficient funds, a conflicting state) map
+/// to HTTP once, in the module that defines them, and never leak internal text.
+public protocol ProblemConvertible: Error {
+    var problem: Problem { get }
+}
+
 /// An RFC 9457 problem with the ZGW extensions (`code`, `invalidParams`). Handlers throw it; the
 /// responder renders it once, at the edge, and fills `instance` with the request's id so that an
 /// operator can find the matching log line.

@@ -41,7 +41,11 @@ public enum MediaType {
         return false
     }
 
+    /// `type/subtype`, lowercased, without parameters; trimmed by bytes, since every request with
+    /// a body or an `Accept` comes here and Foundation's trimming bridges through NSString.
     static func essence(_ value: String) -> String {
-        (value.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let bytes = Array(value.utf8)
+        let mediaType = bytes.split(separator: HTTPSyntax.semicolon, maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        return String(decoding: HTTPSyntax.trimmingWhitespace(mediaType), as: UTF8.self).lowercased()
     }
 }

@@ -33,16 +33,9 @@ struct AccessControl: Sendable {
         case .open:
             return
         case .apiKey(let scope):
-            guard let token = bearerToken(in: request.headers) else {
-                throw Problem.unauthorized("This operation needs an API key in the Authorization header (Bearer).")
-            }
-            guard let apiKeys, let identity = try apiKeys.verify(token: token) else {
-                throw Problem.unauthorized("The API key is not valid.")
-            }
-            guard identity.scopes.contains(scope) else {
-                throw Problem.forbidden("The API key lacks the scope \(scope).")
-            }
-            request.apiKey = identity
+            request.apiKey = try verifiedKey(request, grantingAnyOf: [scope])
+        case .apiKeyWithAnyScope(let scopes):
+            request.apiKey = try verifiedKey(request, grantingAnyOf: scopes)
         case .peerCertificate:
             guard let peer = request.peer, peers.isActiveMember(peer) else {
                 throw Problem.forbidden("This federation operation needs the client certificate of an active member.")
@@ -50,11 +43,28 @@ struct AccessControl: Sendable {
         }
     }
 
+    /// The request's API key: 401 when absent or unknown, 403 when it holds none of `scopes`.
+    private func verifiedKey(_ request: Request, grantingAnyOf scopes: [String]) throws -> APIKeyIdentity {
+        guard let token = bearerToken(in: request.headers) else {
+            throw Problem.unauthorized("This operation needs an API key in the Authorization header (Bearer).")
+        }
+        guard let apiKeys, let identity = try apiKeys.verify(token: token) else {
+            throw Problem.unauthorized("The API key is not valid.")
+        }
+        guard scopes.contains(where: identity.scopes.contains) else {
+            let needed = scopes.count == 1 ? "the scope \(scopes[0])" : "one of the scopes \(scopes.joined(separator: ", "))"
+            throw Problem.forbidden("The API key lacks \(needed).")
+        }
+        return identity
+    }
+
     private func bearerToken(in headers: HTTPHeaders) -> String? {
         guard let value = headers["Authorization"] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        // Trimmed by bytes: this runs on every keyed request, and Foundation's trimming bridges
+        // through NSString.
+        let token = String(decoding: HTTPSyntax.trimmingWhitespace(Array(parts[1].utf8)[...]), as: UTF8.self)
         return token.isEmpty ? nil : token
     }
 }

@@ -72,6 +72,13 @@ public final class Responder: Sendable {
             response = try route.handler(request)
         } catch let problem as Problem {
             response = problem.response(requestID: request.id)
+        } catch let convertible as any ProblemConvertible {
+            response = convertible.problem.response(requestID: request.id)
+        } catch StoreError.busy(let message) {
+            // Overload, not a fault: the store's lock or the write queue stayed full. Retrying soon is right.
+            logger.warning("store busy", [("requestId", .string(request.id)), ("error", .string(message))])
+            response = Problem.serviceUnavailable("The node is busy; retry shortly.", retryAfterSeconds: 1)
+                .response(requestID: request.id)
         } catch {
             logger.error("handler failed", [
                 ("requestId", .string(request.id)), ("errorId", .string("urn:uuid:\(request.id)")),

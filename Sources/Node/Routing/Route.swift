@@ -17,6 +17,11 @@ public enum RouteAccess: Sendable, Equatable {
     case open
     /// An integrator's API key carrying this scope.
     case apiKey(scope: String)
+    /// An integrator's API key carrying at least one of these scopes, for resources that several
+    /// roles read (a balance is read by the resident portal, the merchant's till and staff) or
+    /// that staff and auditors share. Handlers that allow less to some scopes check
+    /// `request.apiKey` themselves.
+    case apiKeyWithAnyScope([String])
     /// A federation peer: a client certificate that chained to the trust anchor and carries an OIN.
     case peerCertificate
 }

@@ -1,12 +1,22 @@
 import COpenSSL
 
 /// SHA-256, secure random bytes and constant-time comparison, from OpenSSL: the few primitives
-/// the node itself needs for API keys, audit hashes and ETags.
+/// the node itself needs for API keys, audit hashes, ETags and name-based ids.
 public enum Digest {
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         bytes.withUnsafeBufferPointer { buffer in
             _ = SHA256(buffer.baseAddress, buffer.count, &digest)
+        }
+        return digest
+    }
+
+    /// SHA-1, only for name-based UUIDs (RFC 9562 version 5), which are defined over it; never
+    /// for anything that must resist collisions.
+    public static func sha1(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = SHA1(buffer.baseAddress, buffer.count, &digest)
         }
         return digest
     }

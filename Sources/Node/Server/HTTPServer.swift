@@ -10,8 +10,11 @@ public final class HTTPServer: Sendable {
         public var limits: ServerLimits
         /// Event-loop threads; 0 means one per core.
         public var eventLoopCount: Int
-        /// Worker threads for blocking handlers; 0 means four per core, at least eight, since
-        /// workers mostly wait on SQLite's fsync rather than compute.
+        /// Worker threads for blocking handlers; 0 means four per core, at least 64. Workers
+        /// mostly wait rather than compute: on SQLite's fsync, and for group commit, where a
+        /// request waits for the batch that holds it. A batch can only hold as many requests as
+        /// there are workers waiting, so 64 lets 64 concurrent clients share one commit; idle
+        /// threads cost a stack each and nothing else.
         public var workerCount: Int
 
         public init(listen: ListenAddress, limits: ServerLimits = ServerLimits(), eventLoopCount: Int = 0, workerCount: Int = 0) {
@@ -21,6 +24,9 @@ public final class HTTPServer: Sendable {
             self.workerCount = workerCount
         }
     }
+
+    /// The default worker count's floor; see `Configuration.workerCount`.
+    static let minimumDefaultWorkerCount = 64
 
     /// Connections the kernel may queue before we accept them.
     static let listenBacklog: Int32 = 4096
@@ -36,7 +42,7 @@ public final class HTTPServer: Sendable {
     public init(configuration: Configuration, tls: TLSContext, responder: Responder, metrics: Metrics, logger: Logger) throws(ServerError) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let loopCount = configuration.eventLoopCount > 0 ? configuration.eventLoopCount : max(1, cores)
-        let workerCount = configuration.workerCount > 0 ? configuration.workerCount : max(8, cores * 4)
+        let workerCount = configuration.workerCount > 0 ? configuration.workerCount : max(Self.minimumDefaultWorkerCount, cores * 4)
         let listener = try Listener(configuration.listen, backlog: Self.listenBacklog)
         var loops: [EventLoop] = []
         do throws(ServerError) {

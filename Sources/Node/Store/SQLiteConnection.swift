@@ -24,6 +24,8 @@ public final class SQLiteConnection {
     /// `sqlite3*`, owned: closed in `deinit`. `SQLiteStatement` borrows it to prepare and to
     /// read error messages, and keeps this connection alive while it does.
     let handle: OpaquePointer
+    /// The statements `run`, `query` and `queryOne` reuse; finalized before the handle closes.
+    let statementCache = StatementCache()
 
     /// Opens `path` and sets the pragmas every store connection relies on (see `configure`).
     /// A path SQLite cannot put in WAL mode (such as `:memory:`) is refused.
@@ -54,6 +56,8 @@ public final class SQLiteConnection {
     }
 
     deinit {
+        // A lent statement keeps its connection alive, so none can be lent out here.
+        statementCache.finalizeAll()
         // sqlite3_close_v2 never fails on a valid handle: with statements still open it defers
         // the close until they are finalized, and SQLiteStatement keeps the connection alive.
         let rc = sqlite3_close_v2(handle)
@@ -107,7 +111,7 @@ public final class SQLiteConnection {
     /// yields (`RETURNING`) are stepped through and dropped.
     @discardableResult
     public func run(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> Int {
-        let statement = try prepare(sql)
+        let statement = try SQLiteStatement.cached(self, sql: sql)
         try statement.bind(parameters)
         while try statement.step() {}
         return Int(sqlite3_changes64(handle))
@@ -116,7 +120,7 @@ public final class SQLiteConnection {
     /// Runs one statement with `parameters` bound and returns every row; bound the result in the
     /// SQL (`LIMIT`) when the table can grow.
     public func query(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> [SQLRow] {
-        let statement = try prepare(sql)
+        let statement = try SQLiteStatement.cached(self, sql: sql)
         try statement.bind(parameters)
         let names = statement.columnNames
         var rows: [SQLRow] = []
@@ -130,7 +134,7 @@ public final class SQLiteConnection {
     /// stops after that row; a write (`INSERT … RETURNING`) runs to completion, because outside
     /// a transaction it commits only then, and a commit left to finalization fails unheard.
     public func queryOne(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> SQLRow? {
-        let statement = try prepare(sql)
+        let statement = try SQLiteStatement.cached(self, sql: sql)
         try statement.bind(parameters)
         guard try statement.step() else { return nil }
         let row = statement.row()
@@ -146,7 +150,7 @@ public final class SQLiteConnection {
     }
 
     /// Whether a transaction is open (SQLite is out of autocommit mode).
-    var isInTransaction: Bool {
+    public var isInTransaction: Bool {
         sqlite3_get_autocommit(handle) == 0
     }
 
@@ -170,8 +174,10 @@ public final class SQLiteConnection {
         case .immediate: "BEGIN IMMEDIATE"
         case .deferred: "BEGIN DEFERRED"
         }
+        // BEGIN, COMMIT and ROLLBACK run as cached prepared statements: every request's read and
+        // every batch's write takes them, and sqlite3_exec would parse them each time.
         do {
-            try execute(begin)
+            try run(begin)
         } catch {
             throw storeError(error)
         }
@@ -183,11 +189,36 @@ public final class SQLiteConnection {
             throw error
         }
         do {
-            try execute("COMMIT")
+            try run("COMMIT")
         } catch {
             try rollBack(storeError: storeError)
             throw storeError(error)
         }
+        return result
+    }
+
+    /// Runs `body` inside a savepoint of the open transaction. If `body` throws, only its own
+    /// writes are undone (`ROLLBACK TO`), the transaction stays open for what comes next, and the
+    /// error is rethrown as it was. Group commit wraps each request in one, so a request that
+    /// fails does not undo the others in its batch. If SQLite already rolled back the whole
+    /// transaction (after some I/O and full-disk errors), there is no savepoint left to roll back
+    /// to; the body's error is rethrown and the caller sees `isInTransaction == false`.
+    @discardableResult
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        // Outside a transaction, SAVEPOINT would open one and RELEASE would commit it on its own.
+        precondition(isInTransaction, "a savepoint nests inside an open transaction")
+        try run("SAVEPOINT request")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            if isInTransaction {
+                try run("ROLLBACK TO request")
+                try run("RELEASE request")
+            }
+            throw error
+        }
+        try run("RELEASE request")
         return result
     }
 
@@ -197,7 +228,7 @@ public final class SQLiteConnection {
     private func rollBack<Failure: Error>(storeError: (StoreError) -> Failure) throws(Failure) {
         guard isInTransaction else { return }
         do {
-            try execute("ROLLBACK")
+            try run("ROLLBACK")
         } catch {
             throw storeError(error)
         }

@@ -1,16 +1,52 @@
 import CSQLite
 
-/// A prepared statement. It has one user at a time, so it is `~Copyable` and finalizes its
-/// `sqlite3_stmt` in `deinit`; it keeps its connection alive, because a statement must be
-/// finalized before the connection that made it is closed.
+/// A prepared statement. It has one user at a time, so it is `~Copyable`; it keeps its
+/// connection alive, because a statement must be finalized before the connection that made it is
+/// closed. An owned statement finalizes its `sqlite3_stmt` in `deinit`; a statement lent from the
+/// connection's `StatementCache` is reset and handed back instead, so the next use skips parsing
+/// and planning the SQL again.
 public struct SQLiteStatement: ~Copyable {
-    /// `sqlite3_stmt*`, owned: finalized in `deinit`.
+    /// `sqlite3_stmt*`: owned (finalized in `deinit`) unless `cacheKey` is set, in which case the
+    /// connection's cache owns it and this value only borrows it until `deinit`.
     private let handle: OpaquePointer
     private let connection: SQLiteConnection
+    /// The SQL text the cache files the statement under, when it is lent from the cache.
+    private let cacheKey: String?
+
+    /// Prepares exactly one statement, owned by the returned value.
+    init(_ connection: SQLiteConnection, sql: String) throws(StoreError) {
+        handle = try Self.prepareHandle(connection, sql: sql)
+        self.connection = connection
+        cacheKey = nil
+    }
+
+    private init(lentHandle: OpaquePointer, connection: SQLiteConnection, cacheKey: String) {
+        handle = lentHandle
+        self.connection = connection
+        self.cacheKey = cacheKey
+    }
+
+    /// The statement for `sql` from the connection's cache, prepared on first use. When the cache
+    /// is full, or the same SQL is already lent out (a query run while another with the same text
+    /// is still stepping), a fresh owned statement is prepared instead, so sharing never lets one
+    /// user reset another's rows.
+    static func cached(_ connection: SQLiteConnection, sql: String) throws(StoreError) -> SQLiteStatement {
+        let cache = connection.statementCache
+        switch cache.lend(sql) {
+        case .lent(let handle):
+            return SQLiteStatement(lentHandle: handle, connection: connection, cacheKey: sql)
+        case .absent where cache.hasRoom:
+            let handle = try prepareHandle(connection, sql: sql)
+            cache.adopt(handle, sql: sql)
+            return SQLiteStatement(lentHandle: handle, connection: connection, cacheKey: sql)
+        case .absent, .busy:
+            return try SQLiteStatement(connection, sql: sql)
+        }
+    }
 
     /// Prepares exactly one statement. Text after the first statement is refused rather than
     /// ignored, so a caller cannot believe a second statement ran; scripts go to `execute`.
-    init(_ connection: SQLiteConnection, sql: String) throws(StoreError) {
+    private static func prepareHandle(_ connection: SQLiteConnection, sql: String) throws(StoreError) -> OpaquePointer {
         var raw: OpaquePointer?
         var trailingIsBlank = true
         let rc = sql.withCString { text in
@@ -32,14 +68,19 @@ public struct SQLiteStatement: ~Copyable {
             sqlite3_finalize(raw)
             throw .sqlite(code: SQLITE_MISUSE, message: "prepare takes one statement; \"\(sql)\" holds more")
         }
-        handle = raw
-        self.connection = connection
+        return raw
     }
 
     deinit {
-        // sqlite3_finalize repeats the error of the last step, which step() already threw. A
-        // write abandoned before done would commit here unheard; see `isReadOnly`.
-        sqlite3_finalize(handle)
+        if let cacheKey {
+            // Resetting ends the statement's read (a held WAL snapshot) before the next user gets it.
+            sqlite3_reset(handle)
+            connection.statementCache.giveBack(cacheKey)
+        } else {
+            // sqlite3_finalize repeats the error of the last step, which step() already threw. A
+            // write abandoned before done would commit here unheard; see `isReadOnly`.
+            sqlite3_finalize(handle)
+        }
     }
 
     /// How many `?` parameters the statement takes.
@@ -181,3 +222,57 @@ public struct SQLiteStatement: ~Copyable {
         return SQLRow(columnNames: columnNames, values: (0..<columnNames.count).map { value(at: $0) })
     }
 }
+
+/// The prepared statements of one connection, keyed by their SQL text, owned here and finalized
+/// when the connection closes. The node's SQL is a fixed set of constant strings with bound
+/// parameters, so the cache stays small; `maxStatements` bounds it anyway. Like its connection it
+/// is used by one thread at a time, so it needs no lock.
+final class StatementCache {
+    /// More distinct statements than the node's code holds; beyond it statements are not cached.
+    static let maxStatements = 256
+
+    enum Lending {
+        case lent(OpaquePointer)
+        case absent
+        /// The statement is lent out already: the caller must prepare one of its own.
+        case busy
+    }
+
+    /// `sqlite3_stmt*` values, owned: finalized by `finalizeAll`.
+    private var handles: [String: OpaquePointer] = [:]
+    private var lentOut: Set<String> = []
+
+    var hasRoom: Bool { handles.count < Self.maxStatements }
+
+    var count: Int { handles.count }
+
+    func lend(_ sql: String) -> Lending {
+        guard let handle = handles[sql] else { return .absent }
+        guard lentOut.insert(sql).inserted else { return .busy }
+        return .lent(handle)
+    }
+
+    /// Takes ownership of a freshly prepared statement that is lent out at once.
+    func adopt(_ handle: OpaquePointer, sql: String) {
+        precondition(handles[sql] == nil, "a statement is cached once per SQL text")
+        handles[sql] = handle
+        lentOut.insert(sql)
+    }
+
+    func giveBack(_ sql: String) {
+        let returned = lentOut.remove(sql)
+        precondition(returned != nil, "a cached statement is given back once per lending")
+    }
+
+    /// Finalizes every cached statement; the connection calls it before closing, when none is lent.
+    func finalizeAll() {
+        precondition(lentOut.isEmpty, "a connection closes only when no statement of it is in use")
+        for handle in handles.values {
+            sqlite3_finalize(handle)
+        }
+        handles = [:]
+    }
+}
+
+@available(*, unavailable)
+extension StatementCache: Sendable {}

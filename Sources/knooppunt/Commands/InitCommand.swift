@@ -23,6 +23,9 @@ struct InitCommand: Command {
         .single("key", "FILE", "... with this private key (PEM) ..."),
         .single("trust", "FILE", "... and this trust anchor (PEM CA certificate)"),
         .single("base-url", "URL", "registry only: the URL members reach it at (default https://LISTEN)"),
+        .single("coin-code", "CODE", "the community coin's code, e.g. HEITJE (default COIN)"),
+        .single("coin-name", "NAME", "the coin's name, e.g. \"Heerlens Heitje\""),
+        .single("coin-budget-cents", "CENTS", "the yearly issuance budget that caps rewards (default 0: no rewards)"),
     ]
 
     enum CertificateSource {
@@ -41,6 +44,9 @@ struct InitCommand: Command {
     let source: CertificateSource
     /// The registry's own base URL, for its entry in the directory it signs.
     let baseURL: String?
+    let coinCode: String?
+    let coinName: String?
+    let coinBudgetCents: Int64?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         dataDirectory = try arguments.required("data")
@@ -55,6 +61,20 @@ struct InitCommand: Command {
         listen = arguments.value("listen") ?? "127.0.0.1:8443"
         do { _ = try ListenAddress(parsing: listen) } catch { throw UsageError(error.description) }
         hosts = arguments.values("host")
+        coinCode = arguments.value("coin-code")
+        if let coinCode, let problem = CoinScheme.problem(withCode: coinCode) { throw UsageError("--coin-code \(problem)") }
+        coinName = arguments.value("coin-name")
+        if let coinName, coinName.trimmingCharacters(in: .whitespaces).isEmpty || coinName.count > 100 {
+            throw UsageError("--coin-name must be 1 to 100 characters")
+        }
+        if let text = arguments.value("coin-budget-cents") {
+            guard let cents = Int64(text), (0...CoinLimits.maxYearlyBudgetCents).contains(cents) else {
+                throw UsageError("--coin-budget-cents must be a whole number of cents from 0 to \(CoinLimits.maxYearlyBudgetCents)")
+            }
+            coinBudgetCents = cents
+        } else {
+            coinBudgetCents = nil
+        }
         let files = [arguments.value("cert"), arguments.value("key"), arguments.value("trust")]
         switch (arguments.value("ca"), files.compactMap { $0 }.count) {
         case (let ca?, 0):
@@ -137,6 +157,10 @@ struct InitCommand: Command {
             // The registry is a member of the directory it signs, so members accept its calls too.
             try RegistryStore(database: database, registryOIN: oin)
                 .addRegistryItself(name: name, baseURL: baseURL, certificate: registryCertificate)
+        }
+        if coinCode != nil || coinName != nil || coinBudgetCents != nil {
+            let scheme = try CoinSchemeStore.configure(database, code: coinCode, name: coinName, yearlyIssuanceBudgetCents: coinBudgetCents)
+            print("coin scheme: \(scheme.code) \"\(scheme.name)\", yearly issuance budget \(scheme.yearlyIssuanceBudgetCents) cents")
         }
         print("initialised \(role.rawValue) node \(name) (OIN \(oin)) in \(dataDirectory)")
         if let baseURL {

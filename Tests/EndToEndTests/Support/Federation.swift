@@ -46,10 +46,10 @@ struct TestPKI: Sendable {
 
     /// Initialises a node data folder with a certificate from the test CA.
     func initNode(name: String = "Heerlen", oin: String = "00000001000000917000", cbs: String = "0917",
-                  configure: ((inout [String: Any]) -> Void)? = nil) throws -> URL {
+                  extraArguments: [String] = [], configure: ((inout [String: Any]) -> Void)? = nil) throws -> URL {
         let data = Paths.temporaryDirectory("node").appendingPathComponent("data")
         try Self.check(Run.knooppunt(["init", "--data", data.path, "--name", name, "--oin", oin, "--cbs", cbs,
-                                      "--ca", caDirectory.path]))
+                                      "--ca", caDirectory.path] + extraArguments))
         if let configure {
             let configURL = data.appendingPathComponent("config.json")
             var config = try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as! [String: Any]

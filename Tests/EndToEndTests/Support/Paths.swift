@@ -20,6 +20,7 @@ enum Paths {
 
     static let specs = repository.appendingPathComponent("specs").path
     static let clients = repository.appendingPathComponent("Tests/EndToEndTests/Clients/tls_clients.py").path
+    static let ledgerLoad = repository.appendingPathComponent("Tests/EndToEndTests/Clients/ledger_load.py").path
 
     static func temporaryDirectory(_ label: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("knooppunt-e2e-\(label)-\(UUID().uuidString.prefix(8))")

@@ -282,3 +282,52 @@ struct SQLRowTests {
         }
     }
 }
+
+@Suite("SQLiteConnection savepoints and statement cache")
+struct SQLiteSavepointTests {
+    private struct PlannedFailure: Error, Equatable {}
+
+    @Test("a savepoint that throws undoes only its own writes; the transaction goes on")
+    func savepointRollsBackItsOwnWrites() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try connection.execute("CREATE TABLE t(label TEXT NOT NULL)")
+            try connection.transaction {
+                try connection.savepoint { try connection.run("INSERT INTO t VALUES ('kept')") }
+                #expect(throws: PlannedFailure()) {
+                    try connection.savepoint {
+                        try connection.run("INSERT INTO t VALUES ('undone')")
+                        throw PlannedFailure()
+                    }
+                }
+                #expect(connection.isInTransaction)
+                try connection.savepoint { try connection.run("INSERT INTO t VALUES ('also kept')") }
+            }
+            let labels = try connection.query("SELECT label FROM t ORDER BY rowid").compactMap { $0.string("label") }
+            #expect(labels == ["kept", "also kept"])
+        }
+    }
+
+    @Test("repeated SQL reuses one prepared statement with fresh bindings each time")
+    func statementsAreCached() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try connection.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+            for id in 1...3 {
+                try connection.run("INSERT INTO t(id, label) VALUES (?, ?)", [.integer(Int64(id)), .text("n\(id)")])
+            }
+            let cachedBefore = connection.statementCache.count
+            for id in 1...3 {
+                let row = try connection.queryOne("SELECT label FROM t WHERE id = ?", [.integer(Int64(id))])
+                #expect(row?.string("label") == "n\(id)")
+            }
+            #expect(connection.statementCache.count == cachedBefore + 1)
+            // A read left after its first row must not hold its snapshot: a write on another
+            // connection and a fresh read here see each other.
+            let other = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            _ = try connection.queryOne("SELECT label FROM t ORDER BY id")
+            try other.run("INSERT INTO t(id, label) VALUES (4, 'n4')")
+            #expect(try connection.queryOne("SELECT count(*) AS n FROM t")?.int("n") == 4)
+        }
+    }
+}

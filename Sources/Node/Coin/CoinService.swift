@@ -1,0 +1,123 @@
+import Foundation
+
+/// Who made an admin change and in which request, for the audit trail.
+public struct AuditContext: Sendable, Equatable {
+    public let actor: String
+    public let requestID: String?
+
+    public init(actor: String, requestID: String?) {
+        self.actor = actor
+        self.requestID = requestID
+    }
+
+    public init(_ request: Request) {
+        self.init(actor: AuditLog.actor(of: request), requestID: request.id)
+    }
+}
+
+/// The coin component's operations, shared by its HTTP routes, the sweeper and the tests. Every
+/// write goes through the group-commit writer, so each returns only once it is on disk; reads go
+/// to reader connections. Expired reservations are voided by the sweeper, and lazily: before any
+/// write that depends on balances, and before a read that would otherwise show one.
+public final class CoinService: Sendable {
+    public let database: Database
+    public let writer: GroupCommitWriter
+    public let ledger: Ledger
+    let inFlight = InFlightRequests()
+
+    public init(database: Database, writer: GroupCommitWriter, ledger: Ledger = Ledger()) {
+        self.database = database
+        self.writer = writer
+        self.ledger = ledger
+    }
+
+    // MARK: Transfers
+
+    /// Creates a transfer (or replays an identical earlier request); refuses while a request
+    /// with the same id is in flight.
+    public func createTransfer(_ request: TransferRequest) throws -> Ledger.CreateOutcome {
+        try inFlight.run(key: "transfer:\(request.id)") {
+            try writer.write { [ledger] connection in try ledger.create(request, in: connection) }
+        }
+    }
+
+    public func postTransfer(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases)) throws -> Transfer {
+        try inFlight.run(key: "resolve:\(id)") {
+            try writer.write { [ledger] connection in try ledger.post(id, permittedCodes: permittedCodes, in: connection) }
+        }
+    }
+
+    public func voidTransfer(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases)) throws -> Transfer {
+        try inFlight.run(key: "resolve:\(id)") {
+            try writer.write { [ledger] connection in try ledger.void(id, permittedCodes: permittedCodes, in: connection) }
+        }
+    }
+
+    /// Voids every reservation whose timeout has passed, in bounded jobs; returns how many.
+    @discardableResult
+    public func expireDueTransfers() throws -> Int {
+        var total = 0
+        while true {
+            let expired = try writer.write { [ledger] connection in try ledger.expireDue(in: connection) }
+            total += expired
+            if expired < CoinLimits.maxExpiriesPerJob { return total }
+        }
+    }
+
+    public func transfer(_ id: String) throws -> Transfer {
+        try readExpiringFirst(dueCheck: { [ledger] in try ledger.hasDueReservations(transfer: id, in: $0) }) { connection in
+            guard let transfer = try LedgerTransfers.find(id, in: connection) else { throw LedgerError.transferNotFound(id: id) }
+            return transfer
+        }
+    }
+
+    public func account(_ id: AccountID) throws -> Account {
+        try readExpiringFirst(dueCheck: { [ledger] in try ledger.hasDueReservations(account: id.description, in: $0) }) { connection in
+            guard let account = try LedgerAccounts.find(id.description, in: connection) else {
+                throw LedgerError.accountNotFound(id: id.description)
+            }
+            return account
+        }
+    }
+
+    public func transfers(account: AccountID, state: TransferState?, code: TransferCode?,
+                          page: PageRequest) throws -> (items: [Transfer], count: Int) {
+        try readExpiringFirst(dueCheck: { [ledger] in try ledger.hasDueReservations(account: account.description, in: $0) }) { connection in
+            guard try LedgerAccounts.find(account.description, in: connection) != nil else {
+                throw LedgerError.accountNotFound(id: account.description)
+            }
+            return try LedgerQueries.transfers(account: account.description, state: state, code: code, request: page, in: connection)
+        }
+    }
+
+    public func accounts(kind: AccountKind?, page: PageRequest) throws -> (items: [Account], count: Int) {
+        try readExpiringFirst(dueCheck: { [ledger] in try ledger.hasDueReservations(in: $0) }) { connection in
+            try LedgerQueries.accounts(kind: kind, request: page, in: connection)
+        }
+    }
+
+    public func journal(page: PageRequest) throws -> (items: [JournalEntryView], count: Int) {
+        try database.read { try LedgerQueries.journal(request: page, in: $0) }
+    }
+
+    public func redemption(_ id: String) throws -> Redemption {
+        let transfer = try transfer(id)
+        guard transfer.code == .redemption else { throw LedgerError.transferNotFound(id: id) }
+        return Redemption(transfer)
+    }
+
+    public func redemptions(merchant: String?, page: PageRequest) throws -> (items: [Redemption], count: Int) {
+        try database.read { try LedgerQueries.redemptions(merchant: merchant, request: page, in: $0) }
+    }
+
+    /// Reads on a reader; if `dueCheck` finds a reservation past its timeout that the answer
+    /// would include, voids the due ones through the writer first and reads again, so no reader
+    /// ever sees an expired reservation counted.
+    func readExpiringFirst<T: Sendable>(dueCheck: @escaping (SQLiteConnection) throws -> Bool,
+                                        _ body: @escaping (SQLiteConnection) throws -> T) throws -> T {
+        let (value, isStale) = try database.read { connection in (try body(connection), try dueCheck(connection)) }
+        guard isStale else { return value }
+        try expireDueTransfers()
+        return try database.read(body)
+    }
+}

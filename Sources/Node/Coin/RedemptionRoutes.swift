@@ -1,0 +1,48 @@
+/// `/redemptions`: a merchant exchanges coins for euros (scope `coin:merchant`); the coins go to
+/// the treasury and the payout reference tells the finance system which euro payment it is.
+/// Any `coin:merchant` key may redeem for any merchant: the euros go to the merchant's bank
+/// account as the municipality knows it, never to the caller, so a wrong caller can only make a
+/// merchant be paid out early. Binding keys to single merchants is left for later.
+enum RedemptionRoutes {
+    static func routes(_ service: CoinService) -> [Route] {
+        [
+            CoinHTTP.route("POST", "/redemptions", .apiKey(scope: APIScope.coinMerchant)) { request in
+                var reader = try request.jsonObject()
+                let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
+                CoinHTTP.checkBodyID(&reader, key: key)
+                let merchant = CoinHTTP.holderReference(&reader, "merchant")
+                let amount = CoinHTTP.amount(&reader, "amountCents")
+                let payoutReference = CoinHTTP.freeText(&reader, "payoutReference", required: true)
+                reader.rejectUnknownFields()
+                try reader.throwIfInvalid()
+                guard let key, let merchant, let amount, let payoutReference else {
+                    preconditionFailure("a valid body has every required field")
+                }
+                let outcome = try service.createTransfer(TransferRequest(
+                    id: key, debit: .merchant(merchant), credit: .treasury, amountCents: amount, code: .redemption,
+                    reference: payoutReference, pendingTimeoutSeconds: nil, operation: "redemptions", debitField: "merchant",
+                    creditField: "merchant"))
+                let isReplay = if case .replayed = outcome { true } else { false }
+                return CoinHTTP.created(Redemption(outcome.transfer), location: "\(CoinHTTP.basePath)/redemptions/\(key)",
+                                        replayed: isReplay)
+            },
+            CoinHTTP.route("GET", "/redemptions", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinMerchant])) { request in
+                var merchant: String?
+                let page = try CoinHTTP.query(request, filters: ["merchant"]) { issues in
+                    guard let value = request.query["merchant"] else { return }
+                    if let problem = HolderReference.problem(with: value) {
+                        issues.append(InvalidParam(name: "merchant", code: "invalid-reference", reason: problem))
+                    } else {
+                        merchant = value
+                    }
+                }
+                return CoinHTTP.page(try service.redemptions(merchant: merchant, page: page), page: page, request: request)
+            },
+            CoinHTTP.route("GET", "/redemptions/{id}", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinMerchant])) { request in
+                try CoinHTTP.query(request)
+                let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
+                return .json(try service.redemption(id))
+            },
+        ]
+    }
+}

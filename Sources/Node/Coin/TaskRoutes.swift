@@ -1,0 +1,46 @@
+/// `/tasks`: participation tasks, created by staff and read by everyone who works with the coin.
+enum TaskRoutes {
+    static func routes(_ service: CoinService) -> [Route] {
+        [
+            CoinHTTP.route("POST", "/tasks", .apiKey(scope: APIScope.coinAdmin)) { request in
+                try CoinHTTP.query(request)
+                var reader = try request.jsonObject()
+                let title = reader.string("title", required: true, maxLength: CoinLimits.maxTitleLength)
+                let description = reader.string("description", required: true, maxLength: CoinLimits.maxDescriptionLength)
+                let reward = CoinHTTP.amount(&reader, "rewardCents", maximum: CoinLimits.maxRewardCents)
+                let capacity = reader.integer("capacity", required: true, in: 1...CoinLimits.maxTaskCapacity)
+                let start = date(&reader, "periodStart")
+                let end = date(&reader, "periodEnd")
+                if let start, let end, end < start {
+                    reader.addIssue("periodEnd", code: "invalid", reason: "must not be before periodStart")
+                }
+                let location = reader.string("location", required: false, maxLength: CoinLimits.maxLocationLength)
+                reader.rejectUnknownFields()
+                try reader.throwIfInvalid()
+                guard let title, let description, let reward, let capacity, let start, let end else {
+                    preconditionFailure("a valid body has every required field")
+                }
+                let task = try service.createTask(title: title, description: description, rewardCents: reward, capacity: capacity,
+                                                  periodStart: start, periodEnd: end, location: location, audit: AuditContext(request))
+                return CoinHTTP.created(task, location: "\(CoinHTTP.basePath)/tasks/\(task.id)", replayed: false)
+            },
+            CoinHTTP.route("GET", "/tasks", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
+                let page = try CoinHTTP.query(request)
+                return CoinHTTP.page(try service.tasks(page: page), page: page, request: request)
+            },
+            CoinHTTP.route("GET", "/tasks/{id}", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
+                try CoinHTTP.query(request)
+                return .json(try service.task(try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.taskNotFound)))
+            },
+        ]
+    }
+
+    private static func date(_ reader: inout JSONObjectReader, _ name: String) -> String? {
+        guard let text = reader.string(name, required: true, maxLength: 10) else { return nil }
+        if let problem = ParticipationTask.problem(withDate: text) {
+            reader.addIssue(name, code: "invalid", reason: problem)
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,202 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Group commit: small write transactions from many request threads, merged by one writer
+/// thread into one SQLite transaction, so that one `fsync` (synchronous=FULL) makes a whole batch
+/// durable instead of one request. It is how the node gets throughput without weakening
+/// durability: every caller of `write` returns only after the `COMMIT` that holds its writes.
+///
+/// Each job runs in its own savepoint, so a job that throws undoes only its own writes and gets
+/// its own error, while the rest of the batch commits. Jobs run one after another on the writer
+/// thread, in the order they were queued, each seeing the writes of the jobs before it; a batch
+/// starts as soon as the writer is free, with every job queued while the previous batch was
+/// syncing (there is no waiting to fill a batch, so a lone request pays no extra latency).
+///
+/// The queue and the batch are bounded (`Limits`): a full queue refuses at once with
+/// `StoreError.busy`, which the HTTP edge answers with 503 and `Retry-After`.
+public final class GroupCommitWriter: Sendable {
+    public struct Limits: Sendable, Equatable {
+        /// Jobs waiting for the writer; one more is refused. Far above the worker pool, which is
+        /// what really bounds concurrent requests, so it only trips when callers misbehave.
+        public var maxQueuedJobs: Int
+        /// Jobs in one transaction. Bounds the time a batch holds the write lock and the work
+        /// lost to an error that aborts a whole transaction.
+        public var maxJobsPerBatch: Int
+
+        public init(maxQueuedJobs: Int = 4096, maxJobsPerBatch: Int = 256) {
+            precondition(maxQueuedJobs > 0, "the queue must hold at least one job")
+            precondition(maxJobsPerBatch > 0, "a batch must hold at least one job")
+            self.maxQueuedJobs = maxQueuedJobs
+            self.maxJobsPerBatch = maxJobsPerBatch
+        }
+    }
+
+    /// Counts since start, for metrics and the benchmark's mean batch size.
+    public struct Statistics: Sendable, Equatable {
+        public let batches: Int
+        public let jobs: Int
+    }
+
+    /// One caller's work and the slot for its outcome. The body stores its own typed result (see
+    /// `write`); the writer records the error, if any, and then signals `finished`.
+    private final class Job: Sendable {
+        let body: @Sendable (SQLiteConnection) throws -> Void
+        let finished = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+
+        init(body: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+            self.body = body
+        }
+
+        func complete(with error: (any Error)?) {
+            failure.withLock { $0 = error }
+            finished.signal()
+        }
+    }
+
+    private struct State {
+        var queue: [Job] = []
+        var head = 0
+        var isStopping = false
+        var queuedCount: Int { queue.count - head }
+
+        /// Takes up to `limit` jobs from the front, compacting now and then so the array does not
+        /// grow with the total ever queued.
+        mutating func takeBatch(limit: Int) -> [Job] {
+            let end = min(queue.count, head + limit)
+            let batch = Array(queue[head..<end])
+            head = end
+            if head > 64 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return batch
+        }
+    }
+
+    private let database: Database
+    private let limits: Limits
+    private let logger: Logger
+    private let state = Mutex(State())
+    /// Signalled once per queued job and once at stop; the writer may find the queue already
+    /// emptied by an earlier, larger batch, which is harmless.
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+    private let batchCount = Atomic<Int>(0)
+    private let jobCount = Atomic<Int>(0)
+
+    /// Starts the writer thread. The database's single writer connection is borrowed once per
+    /// batch, so other `Database.write` callers still get their turn between batches.
+    public init(database: Database, limits: Limits = Limits(), logger: Logger, name: String = "group-commit") {
+        self.database = database
+        self.limits = limits
+        self.logger = logger
+        let thread = Thread { [self] in run() }
+        thread.name = "knooppunt-\(name)"
+        thread.start()
+    }
+
+    public var statistics: Statistics {
+        Statistics(batches: batchCount.load(ordering: .relaxed), jobs: jobCount.load(ordering: .relaxed))
+    }
+
+    /// Runs `body` on the writer thread inside its own savepoint of the next batch's transaction
+    /// and returns its result once that transaction is committed: a return means the writes are on
+    /// disk. If `body` throws, its writes are undone and its error rethrown here; if the batch's
+    /// `COMMIT` fails, every job in it gets the commit's error, and none of their writes persist.
+    /// Blocks the calling thread, which must be one of the node's worker threads, never a Task.
+    /// `body` must not call `write` itself (the writer would wait for itself).
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) throws -> T {
+        let result = Mutex<T?>(nil)
+        let job = Job { connection in
+            let value = try body(connection)
+            result.withLock { $0 = value }
+        }
+        try enqueue(job)
+        job.finished.wait()
+        if let error = job.failure.withLock({ $0 }) {
+            throw error
+        }
+        guard let value = result.withLock({ $0.take() }) else {
+            preconditionFailure("a job that did not fail has stored its result")
+        }
+        return value
+    }
+
+    /// Lets the queued jobs finish, then ends the writer thread and waits for it. Later `write`
+    /// calls throw `StoreError.closed`. Call it before closing the database.
+    public func stop() {
+        let wasStopping = state.withLock { state in
+            defer { state.isStopping = true }
+            return state.isStopping
+        }
+        guard !wasStopping else { return }
+        wakeUp.signal()
+        exited.wait()
+        let statistics = self.statistics
+        logger.info("group commit writer stopped", [("batches", .integer(statistics.batches)), ("jobs", .integer(statistics.jobs))])
+    }
+
+    private func enqueue(_ job: Job) throws(StoreError) {
+        let refusal: StoreError? = state.withLock { state in
+            guard !state.isStopping else { return .closed }
+            guard state.queuedCount < limits.maxQueuedJobs else {
+                return .busy(message: "the write queue holds \(limits.maxQueuedJobs) jobs")
+            }
+            state.queue.append(job)
+            return nil
+        }
+        if let refusal { throw refusal }
+        wakeUp.signal()
+    }
+
+    private func run() {
+        while true {
+            wakeUp.wait()
+            while true {
+                let batch = state.withLock { $0.takeBatch(limit: limits.maxJobsPerBatch) }
+                if batch.isEmpty { break }
+                commit(batch)
+            }
+            if state.withLock({ $0.isStopping && $0.queuedCount == 0 }) { break }
+        }
+        exited.signal()
+    }
+
+    /// Runs one batch in one transaction and completes every job in it.
+    private func commit(_ batch: [Job]) {
+        var failures = [(any Error)?](repeating: nil, count: batch.count)
+        do {
+            try database.write { connection in
+                for (index, job) in batch.enumerated() {
+                    // After an error that made SQLite roll back the whole transaction, a savepoint
+                    // would open a transaction of its own and its release would commit a lone job
+                    // outside the batch. Fail the rest instead; COMMIT then fails for all.
+                    guard connection.isInTransaction else {
+                        failures[index] = StoreError.sqlite(code: SQLITE_ABORT, message: "the batch's transaction was rolled back")
+                        continue
+                    }
+                    do {
+                        try connection.savepoint { try job.body(connection) }
+                    } catch {
+                        failures[index] = error
+                    }
+                }
+            }
+        } catch {
+            logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
+            for (index, job) in batch.enumerated() {
+                job.complete(with: failures[index] ?? error)
+            }
+            return
+        }
+        batchCount.add(1, ordering: .relaxed)
+        jobCount.add(batch.count, ordering: .relaxed)
+        for (index, job) in batch.enumerated() {
+            job.complete(with: failures[index])
+        }
+    }
+}
