@@ -96,11 +96,12 @@ struct SyncNode {
         self.database = database
     }
 
-    init(_ oin: OIN, directory: String, name: String) throws {
+    /// A node with the notes table, or with `extensions`' tables (the real components).
+    init(_ oin: OIN, directory: String, name: String,
+         extensions: [any NodeExtension] = [FederationExtension(), NotesExtension()]) throws {
         self.oin = oin
         key = try PrivateKey.generateP256()
-        database = try Database(path: "\(directory)/\(name).db",
-                                migrations: NodeRuntime.migrations(extensions: [FederationExtension(), NotesExtension()]))
+        database = try Database(path: "\(directory)/\(name).db", migrations: NodeRuntime.migrations(extensions: extensions))
     }
 
     /// This node as the directory lists it, with its key (and any older ones).
@@ -138,12 +139,12 @@ struct SyncNode {
     }
 
     /// A puller on this node that knows `peers` and applies notes (or `applier`).
-    func puller(peers: [DirectoryMember], applier: NoteApplier? = nil, pageSize: Int = 10, metrics: Metrics = Metrics(version: "test"),
-                logSink: any LogSink = CollectingLogSink()) -> PeerPuller {
+    func puller(peers: [DirectoryMember], applier: NoteApplier? = nil, appliers: [any ReplicaApplier]? = nil, pageSize: Int = 10,
+                metrics: Metrics = Metrics(version: "test"), logSink: any LogSink = CollectingLogSink()) -> PeerPuller {
         var limits = SyncLimits()
         limits.pullPageSize = pageSize
         return PeerPuller(database: database, localOrigin: oin,
-                          writer: ReplicaPageWriter(appliers: [applier ?? NoteApplier(localOrigin: oin.value)]),
+                          writer: ReplicaPageWriter(appliers: appliers ?? [applier ?? NoteApplier(localOrigin: oin.value)]),
                           peers: ListedPeers(members: peers, localOrigin: oin), limits: limits,
                           logger: Logger(label: "test", minimumLevel: .debug, sink: logSink), metrics: SyncMetrics(metrics: metrics),
                           cancellation: CancellationSignal())
