@@ -186,7 +186,7 @@ for entry in "${member_urls[@]:1:2}"; do
     done
     printf '  at %-11s ' "$name:"
     curl --silent "${ca[@]}" "$url/api/knowledge/v1/entries/$entry_id" \
-        | python3 -c 'import json,sys; e=json.load(sys.stdin); print(f"\"{e["title"]}\" (origin {e["origin"]}, version {e["version"]})")'
+        | python3 -c 'import json,sys; e=json.load(sys.stdin); print(json.dumps(e["title"], ensure_ascii=False), "(origin", e["origin"] + ", version", str(e["version"]) + ")")'
 done
 echo "  the digest of Heerlen's records, as each node holds them (equal = the same state):"
 for entry in "${members[@]:0:3}"; do
