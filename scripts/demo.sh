@@ -3,8 +3,9 @@
 # (which holds the federation CA and signs the member directory) and municipalities, each
 # admitted the way a real one is: `init` makes its key and a certificate signing request, the
 # registry admits it (`registry admit` issues the certificate and lists it in the directory),
-# and the member installs the certificate (`install-cert`). At the end a fourth member is
-# revoked and refused. Runs in the foreground; Ctrl-C stops every node.
+# and the member installs the certificate (`install-cert`). A member is revoked and refused,
+# and a knowledge entry published at Heerlen is pulled by the other towns (signed sync). Runs in
+# the foreground; Ctrl-C stops every node.
 #
 # Everything lives in demo/ (git-ignored). Running the script again reuses what is there.
 # DEMO_BASE_PORT (default 8440) sets the registry's port; municipalities take the next ones.
@@ -19,6 +20,8 @@ knooppunt="$(swift build --show-bin-path)/knooppunt"
 demo="$repo_root/demo"
 base_port="${DEMO_BASE_PORT:-8440}"
 refresh_seconds=2
+# How often every node pulls the others' change feeds (federation.syncIntervalSeconds).
+sync_seconds=5
 registry_oin=00000001000000000001
 registry_url="https://127.0.0.1:$base_port"
 mkdir -p "$demo/certs"
@@ -38,14 +41,17 @@ revoked_oin=00000001000000935000
 
 slug() { echo "$1" | tr '[:upper:]' '[:lower:]' | sed 's/ .*//'; }
 
-# Sets federation.registryURL and directoryRefreshSeconds in a member's config.json, so a
-# changed DEMO_BASE_PORT is picked up on a re-run.
+# Sets federation.registryURL, directoryRefreshSeconds and syncIntervalSeconds in a node's
+# config.json (no URL for the registry itself), so a changed DEMO_BASE_PORT is picked up on a re-run.
 configure_member() {
-    python3 - "$1/config.json" "$registry_url" "$refresh_seconds" <<'EOF'
+    python3 - "$1/config.json" "${2-$registry_url}" "$refresh_seconds" "$sync_seconds" <<'EOF'
 import json, sys
-path, url, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, url, seconds, sync = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 config = json.load(open(path))
-config.setdefault("federation", {}).update(registryURL=url, directoryRefreshSeconds=seconds)
+federation = config.setdefault("federation", {})
+federation.update(syncIntervalSeconds=sync)
+if url:
+    federation.update(registryURL=url, directoryRefreshSeconds=seconds)
 json.dump(config, open(path, "w"), indent=2)
 EOF
 }
@@ -62,6 +68,7 @@ if [ ! -f "$registry/config.json" ]; then
     echo "  initialised the registry (it holds the CA in demo/registry/ca)"
 fi
 "$knooppunt" registry update --data "$registry" --oin "$registry_oin" --base-url "$registry_url" >/dev/null
+configure_member "$registry" ""
 
 port=$((base_port + 1))
 member_urls=()
@@ -161,6 +168,33 @@ fi
 echo -n "  "
 curl --silent "${ca[@]}" "${revoked_tls[@]}" "$heerlen/api/federation/v1/peer"
 echo
+echo
+echo "== sync: a knowledge entry published at Heerlen appears at the other towns"
+sync_key="$("$knooppunt" apikey create --data "$demo/heerlen" --name "demo sync" --scopes knowledge:write | tail -n 1)"
+entry_id="$(curl --silent --show-error "${ca[@]}" -X POST "$heerlen/api/knowledge/v1/entries" \
+    -H "Authorization: Bearer $sync_key" -H 'Content-Type: application/json' \
+    --data "{\"kind\":\"lesson-learned\",\"language\":\"nl\",\"title\":\"Heerlens Heitje: wat werkte ($(date +%H:%M:%S))\",\"body\":\"Bewoners verdienen munten met zorg voor de openbare ruimte.\"}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+echo "  Heerlen published knowledge entry $entry_id (signed with Heerlen's key)"
+echo "  Zoetermeer pulls Heerlen now (knooppunt sync; the nodes also pull every ${sync_seconds} s on their own):"
+"$knooppunt" sync --data "$demo/zoetermeer" --peer "$heerlen_oin" | sed 's/^/    /'
+for entry in "${member_urls[@]:1:2}"; do
+    name="${entry%%|*}"; url="${entry#*|}"
+    for _ in $(seq 1 $((sync_seconds * 20))); do
+        curl --silent "${ca[@]}" --output /dev/null --fail "$url/api/knowledge/v1/entries/$entry_id" && break
+        sleep 0.1
+    done
+    printf '  at %-11s ' "$name:"
+    curl --silent "${ca[@]}" "$url/api/knowledge/v1/entries/$entry_id" \
+        | python3 -c 'import json,sys; e=json.load(sys.stdin); print(json.dumps(e["title"], ensure_ascii=False), "(origin", e["origin"] + ", version", str(e["version"]) + ")")'
+done
+echo "  the digest of Heerlen's records, as each node holds them (equal = the same state):"
+for entry in "${members[@]:0:3}"; do
+    IFS='|' read -r name oin _ <<<"$entry"
+    printf '    %-11s ' "$name"
+    "$knooppunt" federation call --data "$demo/zoetermeer" --peer "$oin" \
+        --path "/api/federation/v1/digest?origin=$heerlen_oin" | tail -n 1
+done
 zoetermeer="${member_urls[1]#*|}"
 rijswijk="${member_urls[3]#*|}"
 today="$(date -u +%F)"
@@ -190,7 +224,9 @@ echo "  curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/adoptions?statu
 echo "  curl --cacert demo/ca/ca.crt $heerlen/api/node/v1/health"
 echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $heerlen/api/federation/v1/peer"
 echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key $registry_url/api/registry/v1/members"
-echo "  curl --cacert demo/ca/ca.crt $heerlen/metrics | grep directory"
+echo "  curl --cacert demo/ca/ca.crt $heerlen/metrics | grep -E 'directory|sync'"
+echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key demo/zoetermeer/tls/node.key '$heerlen/api/federation/v1/changes?limit=2'"
+echo "  $knooppunt sync --data demo/veldhoven"
 echo "  $knooppunt directory show --data demo/heerlen"
 echo "  $knooppunt apikey create --data demo/heerlen --name portal --scopes node:admin"
 echo

@@ -1,10 +1,13 @@
 import Node
 import Schemas
 
-/// A member: the directory from disk first, then from the registry every interval.
+/// A member: the directory from disk first, then from the registry every interval; and the
+/// pullers, which take their peers and keys from that same directory (so they keep syncing
+/// from the copy on disk while the registry is down).
 struct MemberRuntime: ExtensionRuntime {
     let peerAuthorizer: (any PeerAuthorizer)?
     private let refresher: DirectoryRefresher
+    private let sync: SyncService
 
     init(context: NodeContext, registryURL: String, registryOIN: OIN) throws {
         let configuration = context.configuration
@@ -18,9 +21,20 @@ struct MemberRuntime: ExtensionRuntime {
             metrics: context.metrics)
         refresher.loadCachedCopy()
         peerAuthorizer = DirectoryPeerAuthorizer(holder: holder)
+        sync = SyncService(
+            settings: .init(database: context.database, localOrigin: configuration.oin, appliers: context.replicaAppliers,
+                            peers: DirectoryPeers(holder: holder, localOrigin: configuration.oin), tls: tls,
+                            intervalSeconds: configuration.federation.syncIntervalSeconds),
+            logger: context.logger, metrics: context.metrics)
     }
 
-    func start() { refresher.start() }
+    func start() {
+        refresher.start()
+        sync.start()
+    }
 
-    func stop() { refresher.stop() }
+    func stop() {
+        sync.stop()
+        refresher.stop()
+    }
 }

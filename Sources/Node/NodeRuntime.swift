@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// A module that adds component APIs to the node (the federation layer, later the catalogue and
 /// the coin ledger): its migrations run at start-up and its routes mount on the node's router.
@@ -13,10 +14,17 @@ public protocol NodeExtension: Sendable {
     /// threads, routes that use them), once the context exists and before the server listens.
     /// Throwing stops start-up: a node that cannot decide who its members are must not serve.
     func activate(context: NodeContext) throws -> (any ExtensionRuntime)?
+    /// How this extension applies peers' changes of the record kinds it owns (the catalogue's
+    /// solutions and adoptions, the knowledge base's entries). The federation's sync engine is
+    /// handed every extension's appliers through `NodeContext.replicaAppliers`, so it stays blind
+    /// to the components' tables and the components stay blind to the network; by default none.
+    func replicaAppliers(localOrigin: OIN) -> [any ReplicaApplier]
 }
 
 extension NodeExtension {
     public func components(for configuration: NodeConfiguration) -> [APIComponent] { components }
+
+    public func replicaAppliers(localOrigin: OIN) -> [any ReplicaApplier] { [] }
 
     public func activate(context: NodeContext) throws -> (any ExtensionRuntime)? { nil }
 }
@@ -52,6 +60,8 @@ public struct NodeContext: Sendable {
     public let metrics: Metrics
     /// Signs this node's own records for the federation (the node's private key).
     public let signer: any ContentSigner
+    /// Every extension's replica appliers, at most one per record kind.
+    public let replicaAppliers: [any ReplicaApplier]
 }
 
 /// One running node: configuration, database, router and HTTPS server, wired once at start-up.
@@ -73,7 +83,8 @@ public final class NodeRuntime: Sendable {
         let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
         let writer = GroupCommitWriter(database: database, logger: logger)
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database, writer: writer,
-                                  logger: logger, metrics: metrics, signer: signer)
+                                  logger: logger, metrics: metrics, signer: signer,
+                                  replicaAppliers: Self.replicaAppliers(extensions: extensions, localOrigin: configuration.oin))
 
         let components = [NodeComponent.component] + extensions.flatMap { $0.components(for: configuration) }
         let runtimes = try extensions.compactMap { try $0.activate(context: context) }
@@ -114,6 +125,14 @@ public final class NodeRuntime: Sendable {
     public static func migrations(extensions: [any NodeExtension]) -> [Migration] {
         Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration, ChangeLog.migration]
             + extensions.flatMap(\.migrations)
+    }
+
+    /// Every extension's replica appliers. Two extensions claiming one record kind is a wiring
+    /// mistake: which of them a change reaches would depend on the order of the list.
+    public static func replicaAppliers(extensions: [any NodeExtension], localOrigin: OIN) -> [any ReplicaApplier] {
+        let appliers = extensions.flatMap { $0.replicaAppliers(localOrigin: localOrigin) }
+        precondition(Set(appliers.map(\.kind)).count == appliers.count, "two extensions apply the same record kind")
+        return appliers
     }
 
     /// Opens the data folder's database with every migration applied; the CLI's commands use

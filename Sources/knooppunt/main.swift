@@ -8,6 +8,7 @@ let tool = CommandLineTool(
         RegistryAdmitCommand.self, RegistryRevokeCommand.self, RegistryUpdateCommand.self, RegistryMembersCommand.self,
         InstallCertCommand.self, DirectoryShowCommand.self, FederationCallCommand.self,
         SolutionsImportCommand.self, CatalogueLoadSamplesCommand.self, KnowledgeGenerateCommand.self, LedgerVerifyCommand.self,
+        SyncCommand.self,
     ],
     version: SoftwareVersion.current)
 let status = tool.run(

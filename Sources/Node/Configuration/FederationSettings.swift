@@ -12,6 +12,12 @@ public struct FederationSettings: Sendable, Equatable, Codable {
     /// One second is the finest a poller is useful at (tests, demos); a day is the slowest a
     /// revocation may take to arrive.
     public static let directoryRefreshSecondsRange = 1...86_400
+    /// How often a member pulls each peer's change feed unless configured: half a minute keeps
+    /// a record published in one town findable at the others within a minute, at the cost of
+    /// one small request per peer per interval when nothing changed.
+    public static let defaultSyncIntervalSeconds = 30
+    /// One second for tests and demos; a day is the slowest a federation may lag.
+    public static let syncIntervalSecondsRange = 1...86_400
 
     /// The registry's base URL, e.g. `https://registry.knooppunt.vng.nl:8443`; nil on the
     /// registry itself and on a standalone node.
@@ -20,12 +26,16 @@ public struct FederationSettings: Sendable, Equatable, Codable {
     /// with this OIN, chaining to the trust anchor, is believed.
     public var registryOIN: OIN?
     public var directoryRefreshSeconds: Int
+    /// The wait between two pull rounds over every peer (shortened by up to a fifth at random).
+    public var syncIntervalSeconds: Int
 
     public init(registryURL: String? = nil, registryOIN: OIN? = nil,
-                directoryRefreshSeconds: Int = Self.defaultDirectoryRefreshSeconds) {
+                directoryRefreshSeconds: Int = Self.defaultDirectoryRefreshSeconds,
+                syncIntervalSeconds: Int = Self.defaultSyncIntervalSeconds) {
         self.registryURL = registryURL
         self.registryOIN = registryOIN
         self.directoryRefreshSeconds = directoryRefreshSeconds
+        self.syncIntervalSeconds = syncIntervalSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,11 +44,19 @@ public struct FederationSettings: Sendable, Equatable, Codable {
         registryOIN = try container.decodeIfPresent(OIN.self, forKey: .registryOIN)
         directoryRefreshSeconds = try container.decodeIfPresent(Int.self, forKey: .directoryRefreshSeconds)
             ?? Self.defaultDirectoryRefreshSeconds
+        syncIntervalSeconds = try container.decodeIfPresent(Int.self, forKey: .syncIntervalSeconds)
+            ?? Self.defaultSyncIntervalSeconds
         guard Self.directoryRefreshSecondsRange.contains(directoryRefreshSeconds) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .directoryRefreshSeconds, in: container,
                 debugDescription: "must be between \(Self.directoryRefreshSecondsRange.lowerBound) and "
                     + "\(Self.directoryRefreshSecondsRange.upperBound) seconds")
+        }
+        guard Self.syncIntervalSecondsRange.contains(syncIntervalSeconds) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .syncIntervalSeconds, in: container,
+                debugDescription: "must be between \(Self.syncIntervalSecondsRange.lowerBound) and "
+                    + "\(Self.syncIntervalSecondsRange.upperBound) seconds")
         }
         // Half a registry setting would leave the node either polling a directory it cannot
         // verify or verifying one it never fetches.

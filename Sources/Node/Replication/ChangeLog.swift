@@ -39,23 +39,56 @@ public enum ChangeLog {
         try store(change, in: connection)
     }
 
-    /// Changes of `origin` after `since`, in commit order, at most `limit`.
-    public static func changes(in connection: SQLiteConnection, origin: String, since: Int64, limit: Int) throws -> [RecordChange] {
-        try connection.query("""
+    /// Changes of `origin` after `since`, in commit order, at most `limit`, and no more than
+    /// `maxBytes` of content and signatures together (the first change always, however large,
+    /// so a feed never stalls on one big record). Rows are read one at a time and reading stops
+    /// at the budget, so a page's memory is bounded by the budget plus one record.
+    public static func changes(in connection: SQLiteConnection, origin: String, since: Int64, limit: Int,
+                               maxBytes: Int = .max) throws -> [RecordChange] {
+        let statement = try connection.prepare("""
             SELECT origin, sequence, kind, record_id, version, deleted, content, signature FROM change_log
             WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?
-            """, [.text(origin), .integer(since), .integer(Int64(limit))]).map { row in
-            RecordChange(
+            """)
+        try statement.bind([.text(origin), .integer(since), .integer(Int64(limit))])
+        let names = statement.columnNames
+        var changes: [RecordChange] = []
+        var bytes = 0
+        while try statement.step() {
+            let row = statement.row(columnNames: names)
+            let change = RecordChange(
                 origin: try row.required("origin"), sequence: try row.required("sequence"), kind: try row.required("kind"),
                 id: try row.required("record_id"), version: try row.required("version"),
                 isDeleted: try row.required("deleted", as: Int64.self) != 0,
                 content: try row.required("content"), signature: try row.required("signature"))
+            bytes += change.content.count + change.signature.count
+            if !changes.isEmpty && bytes > maxBytes { break }
+            changes.append(change)
         }
+        return changes
     }
 
+    /// The highest sequence held of `origin`, 0 when none is (changes set aside below 1 after a
+    /// feed restarted do not count).
     public static func latestSequence(in connection: SQLiteConnection, origin: String) throws -> Int64 {
-        try connection.queryOne("SELECT coalesce(max(sequence), 0) AS latest FROM change_log WHERE origin = ?",
+        try connection.queryOne("SELECT max(coalesce(max(sequence), 0), 0) AS latest FROM change_log WHERE origin = ?",
                                 [.text(origin)])?.int64("latest") ?? 0
+    }
+
+    /// Moves every change held of a replicated `origin` to sequences below 1, keeping their
+    /// order, content and versions. Called when that origin's feed restarted (a rebuilt
+    /// database has a new epoch and numbers its changes from 1 again): the restarted feed's
+    /// changes can then be stored at the sequences it now uses, while the versions held still
+    /// decide which changes are newer. Never for this node's own origin.
+    ///
+    /// One uniform shift by more than the span of the held sequences, and by at least the
+    /// highest: the shifted range lies wholly below both 1 and the old range, so no row meets
+    /// another's sequence even halfway through the statement.
+    public static func setAsideReplicas(in connection: SQLiteConnection, origin: String) throws {
+        guard let row = try connection.queryOne(
+            "SELECT min(sequence) AS low, max(sequence) AS high FROM change_log WHERE origin = ?", [.text(origin)]),
+            let low = row.int64("low"), let high = row.int64("high") else { return }
+        let shift = (high - low + 1) + max(low, 0)
+        try connection.run("UPDATE change_log SET sequence = sequence - ? WHERE origin = ?", [.integer(shift), .text(origin)])
     }
 
     /// The version this node holds of a record, if any; replicas apply only newer versions.

@@ -22,12 +22,14 @@ enum KnownMembersError: Error, CustomStringConvertible {
     case noRegistry
     case noDirectory(String)
     case notAnActiveMember(OIN)
+    case notAPeer(OIN)
 
     var description: String {
         switch self {
         case .noRegistry: "no registry configured (federation.registryURL/registryOIN); see `knooppunt install-cert`"
         case .noDirectory(let path): "no member directory at \(path) yet; start the node so it fetches one"
         case .notAnActiveMember(let oin): "\(oin) is not an active member in this node's directory"
+        case .notAPeer(let oin): "\(oin) is this node itself; it does not pull its own feed"
         }
     }
 }

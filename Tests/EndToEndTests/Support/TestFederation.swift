@@ -3,7 +3,7 @@ import Testing
 
 /// A registry and municipalities as real `knooppunt serve` processes, each member admitted the
 /// way an operator admits one: `init` without a CA (key and CSR), `registry admit`,
-/// `install-cert`, `serve`. Members poll the directory every second.
+/// `install-cert`, `serve`. Members poll the directory and pull each other's feeds every second.
 final class TestFederation {
     static let registryOIN = "00000001000000000001"
 
@@ -44,6 +44,7 @@ final class TestFederation {
         registryData = root.appendingPathComponent("registry")
         try Self.check(Run.knooppunt(["init", "--data", registryData.path, "--name", "VNG registry", "--oin", Self.registryOIN,
                                       "--role", "registry", "--ca", pki.caDirectory.path]))
+        try Self.configure(registryData) { $0["syncIntervalSeconds"] = 1 }
         registry = try NodeProcess(dataDirectory: registryData)
         try Self.check(Run.knooppunt(["registry", "update", "--data", registryData.path, "--oin", Self.registryOIN,
                                       "--base-url", registry.baseURL]))
@@ -60,15 +61,30 @@ final class TestFederation {
                                       "--base-url", "https://127.0.0.1:1", "--cbs", cbs, "--out", certificate]))
         try Self.check(Run.knooppunt(["install-cert", "--data", data.path, "--cert", certificate, "--trust", pki.trustAnchor,
                                       "--registry-url", registry.baseURL, "--registry-oin", Self.registryOIN]))
-        let configURL = data.appendingPathComponent("config.json")
-        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
-        var federation = config["federation"] as? [String: Any] ?? [:]
-        federation["directoryRefreshSeconds"] = 1
-        config["federation"] = federation
-        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        try Self.configure(data) { federation in
+            federation["directoryRefreshSeconds"] = 1
+            federation["syncIntervalSeconds"] = 1
+        }
         let node = try NodeProcess(dataDirectory: data)
         try Self.check(Run.knooppunt(["registry", "update", "--data", registryData.path, "--oin", oin, "--base-url", node.baseURL]))
         return Member(name: name, oin: oin, dataDirectory: data, node: node)
+    }
+
+    /// Changes the `federation` section of a data folder's config.json.
+    static func configure(_ data: URL, _ change: (inout [String: Any]) -> Void) throws {
+        let configURL = data.appendingPathComponent("config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        var federation = config["federation"] as? [String: Any] ?? [:]
+        change(&federation)
+        config["federation"] = federation
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+    }
+
+    /// Starts a stopped member again and lists its new port in the directory, so peers find it.
+    func start(_ member: Member) throws {
+        member.node = try NodeProcess(dataDirectory: member.dataDirectory)
+        try Self.check(Run.knooppunt(["registry", "update", "--data", registryData.path, "--oin", member.oin,
+                                      "--base-url", member.node.baseURL]))
     }
 
     func revoke(_ member: Member) throws {

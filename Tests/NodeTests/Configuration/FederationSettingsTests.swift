@@ -11,7 +11,8 @@ import Testing
 
     @Test func defaultsAndAFullSection() throws {
         let empty = try Self.decode("{}")
-        #expect(!empty.pollsDirectory && empty.directoryRefreshSeconds == 60)
+        #expect(!empty.pollsDirectory && empty.directoryRefreshSeconds == 60 && empty.syncIntervalSeconds == 30)
+        #expect(try Self.decode(#"{"syncIntervalSeconds":2}"#).syncIntervalSeconds == 2)
         let full = try Self.decode(#"{"registryURL":"https://registry.example.nl:8443","registryOIN":"00000001000000000001","directoryRefreshSeconds":5}"#)
         #expect(full.pollsDirectory && full.directoryRefreshSeconds == 5 && full.registryOIN?.value == "00000001000000000001")
     }
@@ -19,6 +20,8 @@ import Testing
     @Test(arguments: [
         #"{"directoryRefreshSeconds":0}"#,
         #"{"directoryRefreshSeconds":86401}"#,
+        #"{"syncIntervalSeconds":0}"#,
+        #"{"syncIntervalSeconds":86401}"#,
         #"{"registryURL":"https://registry.example.nl"}"#,
         #"{"registryOIN":"00000001000000000001"}"#,
         #"{"registryURL":"http://registry.example.nl","registryOIN":"00000001000000000001"}"#,

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Sync throughput of release `knooppunt serve` processes on 127.0.0.1, each member admitted by
+# CSR through a registry like a real one (issue 6: >= 10,000 records/s between two nodes;
+# 10 nodes converge in < 30 s).
+#
+#   two nodes: RECORDS knowledge entries published at A (offline, `knooppunt knowledge generate`),
+#              then A and B start; the time from B's start until B's digest of A equals A's
+#              (polled through B's lag metric, then checked on /digest), records/s and
+#              signatures verified (applied + rejected changes at B).
+#   ten nodes: the registry and NODES-1 municipalities each publish PER_NODE entries offline,
+#              then all start at once; the time until every node holds every other's records
+#              (every pair's digest equal).
+#
+# The registry is down during the two-node run (members sync from their cached directory), so
+# only A and B use the CPU. Environment: RECORDS (default 100000), NODES (default 10), PER_NODE
+# (default 1000), TIMEOUT (seconds per run, default 600). Prints the figures and writes them to
+# bench/results/sync-<date>.json. Exits 0 whatever the figures; non-zero if a run did not converge.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+
+records="${RECORDS:-100000}"
+nodes="${NODES:-10}"
+per_node="${PER_NODE:-1000}"
+timeout_seconds="${TIMEOUT:-600}"
+registry_oin=00000001000000000001
+
+die() { echo "error: $*" >&2; exit 1; }
+
+scripts/setup.sh
+echo "== building knooppunt (release, .build-release)" >&2
+swift build -c release --scratch-path .build-release --product knooppunt 2>&1 | tail -n 1 >&2
+knooppunt="$repo_root/.build-release/release/knooppunt"
+[ -x "$knooppunt" ] || die "no binary at $knooppunt"
+
+tmp="$(mktemp -d)"
+declare -A pid_of=()
+cleanup() {
+    local name
+    for name in "${!pid_of[@]}"; do kill -TERM "${pid_of[$name]}" 2>/dev/null || true; done
+    for name in "${!pid_of[@]}"; do wait "${pid_of[$name]}" 2>/dev/null || true; done
+    if [ -n "${KEEP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+oin_of() { printf '000000010000%05d000' "$1"; }   # member i (1-based)
+
+# Sets the federation section of a data folder's config.json.
+configure() {
+    python3 - "$1/config.json" "${2:-}" <<'EOF'
+import json, sys
+path, registry_url = sys.argv[1], sys.argv[2]
+config = json.load(open(path))
+federation = config.setdefault("federation", {})
+federation.update(directoryRefreshSeconds=1, syncIntervalSeconds=1)
+if registry_url:
+    federation["registryURL"] = registry_url
+json.dump(config, open(path, "w"))
+EOF
+}
+
+# Starts `serve` for data folder $1 (name $2) on a port the kernel picks, and records its URL
+# in url_of[$2] once it listens (not in a subshell: the pid and URL must reach the caller).
+start() {
+    local data="$1" name="$2" port=""
+    "$knooppunt" serve --data "$data" --listen 127.0.0.1:0 2>"$data/node.log" >/dev/null </dev/null &
+    pid_of[$name]=$!
+    for _ in $(seq 1 100); do
+        port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "$data/node.log" 2>/dev/null | head -n 1 | grep -o '[0-9]*"$' | tr -d '"')" || true
+        [ -n "$port" ] && { url_of[$name]="https://127.0.0.1:$port"; return; }
+        sleep 0.05
+    done
+    die "$name did not start: $(tail -n 3 "$data/node.log")"
+}
+
+stop() {
+    local name="$1"
+    kill -TERM "${pid_of[$name]}" 2>/dev/null || true
+    wait "${pid_of[$name]}" 2>/dev/null || true
+    unset "pid_of[$name]"
+}
+
+# A registry and members m1..m$1, admitted by CSR; every node has fetched the directory once
+# and every member's real URL is listed. Leaves them all running.
+declare -A url_of=()
+make_federation() {
+    local count="$1" i data
+    "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
+    "$knooppunt" init --data "$tmp/registry" --name "VNG registry" --oin "$registry_oin" --role registry --ca "$tmp/ca" >/dev/null
+    configure "$tmp/registry"
+    start "$tmp/registry" registry
+    "$knooppunt" registry update --data "$tmp/registry" --oin "$registry_oin" --base-url "${url_of[registry]}" >/dev/null
+    for i in $(seq 1 "$count"); do
+        data="$tmp/m$i"
+        "$knooppunt" init --data "$data" --name "Gemeente $i" --oin "$(oin_of "$i")" --host 127.0.0.1 >/dev/null
+        "$knooppunt" registry admit --data "$tmp/registry" --csr "$data/tls/node.csr" --base-url https://127.0.0.1:1 \
+            --out "$tmp/m$i.crt" >/dev/null
+        "$knooppunt" install-cert --data "$data" --cert "$tmp/m$i.crt" --trust "$tmp/ca/ca.crt" \
+            --registry-url "${url_of[registry]}" --registry-oin "$registry_oin" >/dev/null
+        configure "$data" "${url_of[registry]}"
+        start "$data" "m$i"
+        "$knooppunt" registry update --data "$tmp/registry" --oin "$(oin_of "$i")" --base-url "${url_of[m$i]}" >/dev/null
+    done
+    # Wait until every member holds a directory listing every member's real URL.
+    for i in $(seq 1 "$count"); do
+        for _ in $(seq 1 100); do
+            listing="$("$knooppunt" directory show --data "$tmp/m$i" 2>/dev/null || true)"
+            missing=0
+            for j in $(seq 1 "$count"); do grep -q "${url_of[m$j]}" <<<"$listing" || missing=1; done
+            [ "$missing" = 0 ] && break
+            sleep 0.1
+        done
+        [ "$missing" = 0 ] || die "m$i never saw every member's URL"
+    done
+}
+
+# Restarts a stopped member on the port the directory lists for it.
+restart() {
+    local name="$1" data="$tmp/$1"
+    "$knooppunt" serve --data "$data" --listen "${url_of[$name]#https://}" 2>>"$data/node.log" >/dev/null </dev/null &
+    pid_of[$name]=$!
+}
+
+cert_args() { echo "--cacert $tmp/ca/ca.crt --cert $tmp/$1/tls/node.crt --key $tmp/$1/tls/node.key"; }
+
+# The digest line "sequence count hash" that node $1 holds of origin OIN $2, asked as node $1.
+digest() {
+    # shellcheck disable=SC2046
+    curl -sS --max-time 60 $(cert_args "$1") "${url_of[$1]}/api/federation/v1/digest?origin=$2" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["sequence"], d["count"], d["hash"])'
+}
+
+# One sample of node $1's /metrics, 0 when absent or while the node does not answer yet.
+metric() {
+    local text
+    text="$(curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$1]}/metrics" 2>/dev/null)" || text=""
+    awk -v name="$2" 'index($0, name " ") == 1 { print $2; found = 1; exit } END { if (!found) print 0 }' <<<"$text"
+}
+
+wait_for_port() {
+    for _ in $(seq 1 100); do
+        curl -s --max-time 1 --cacert "$tmp/ca/ca.crt" -o /dev/null "$1/api/node/v1/health" && return
+        sleep 0.05
+    done
+    die "nothing answers at $1"
+}
+
+# --- two nodes ---------------------------------------------------------------------------------
+echo "== two nodes: $records knowledge entries from m1 to m2" >&2
+make_federation 2
+for name in m1 m2 registry; do stop "$name"; done
+generated_at=$(now)
+"$knooppunt" knowledge generate --data "$tmp/m1" --count "$records" >/dev/null
+echo "   generated in $(python3 -c "print(round($(now) - $generated_at, 1))") s (not measured)" >&2
+restart m1
+wait_for_port "${url_of[m1]}"
+started=$(now)
+restart m2
+m1_oin="$(oin_of 1)"
+deadline=$(( $(date +%s) + timeout_seconds ))
+while :; do
+    applied="$(metric m2 "knooppunt_sync_records_applied_total{peer=\"$m1_oin\"}")"
+    lag="$(metric m2 "knooppunt_sync_lag_sequences{peer=\"$m1_oin\"}")"
+    if [ "${applied%.*}" -ge "$records" ] && [ "$lag" = 0 ]; then break; fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "m2 did not catch up within ${timeout_seconds} s (applied $applied)"
+    sleep 0.2
+done
+caught_up=$(now)
+two_seconds=$(python3 -c "print(round($caught_up - $started, 2))")
+served="$(digest m1 "$m1_oin")"
+held="$(digest m2 "$m1_oin")"
+[ "$served" = "$held" ] || die "digests differ after catching up: $served vs $held"
+rejected="$(curl -sS --cacert "$tmp/ca/ca.crt" "${url_of[m2]}/metrics" | awk -v p="peer=\"$m1_oin\"" \
+    '/^knooppunt_sync_rejected_changes_total/ && index($0, p) { sum += $2 } END { print sum + 0 }')"
+verified=$(( ${applied%.*} + rejected ))
+two_rate=$(python3 -c "print(int($records / ($caught_up - $started)))")
+echo "   m2 caught up in ${two_seconds} s: ${two_rate} records/s, ${verified} signatures verified, ${rejected} rejected; digest ${held%% *}…" >&2
+for name in m1 m2; do stop "$name"; done
+[ -n "${KEEP:-}" ] && cp "$tmp/m2/node.log" "$tmp/../sync-bench-m2.log"
+rm -rf "$tmp"/*
+url_of=()
+
+# --- ten nodes ---------------------------------------------------------------------------------
+members=$((nodes - 1))
+echo "== $nodes nodes (the registry and $members municipalities), $per_node entries each" >&2
+make_federation "$members"
+names=(registry)
+for i in $(seq 1 "$members"); do names+=("m$i"); done
+for name in "${names[@]}"; do stop "$name"; done
+seed=1
+for name in "${names[@]}"; do
+    "$knooppunt" knowledge generate --data "$tmp/$name" --count "$per_node" --seed "$seed" >/dev/null
+    seed=$((seed + 1))
+done
+started=$(now)
+for name in "${names[@]}"; do restart "$name"; done
+oins=("$registry_oin")
+for i in $(seq 1 "$members"); do oins+=("$(oin_of "$i")"); done
+expected=$(( per_node * (nodes - 1) ))
+deadline=$(( $(date +%s) + timeout_seconds ))
+# Converged when every node applied every other node's records and is behind no peer.
+while :; do
+    done_nodes=0
+    for name in "${names[@]}"; do
+        text="$(curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$name]}/metrics" 2>/dev/null || true)"
+        total="$(awk '/^knooppunt_sync_records_applied_total/ { sum += $2 } END { print sum + 0 }' <<<"$text")"
+        behind="$(awk '/^knooppunt_sync_lag_sequences/ && $2 != 0 { n++ } END { print n + 0 }' <<<"$text")"
+        [ "$total" -ge "$expected" ] && [ "$behind" = 0 ] && done_nodes=$((done_nodes + 1))
+    done
+    [ "$done_nodes" = "$nodes" ] && break
+    [ "$(date +%s)" -lt "$deadline" ] || die "the federation did not converge within ${timeout_seconds} s ($done_nodes of $nodes nodes)"
+    sleep 0.2
+done
+converged=$(now)
+ten_seconds=$(python3 -c "print(round($converged - $started, 2))")
+# Every node holds the same state of every origin.
+for origin in "${oins[@]}"; do
+    reference=""
+    for name in "${names[@]}"; do
+        line="$(digest "$name" "$origin")"
+        [ -z "$reference" ] && reference="$line"
+        [ "$line" = "$reference" ] || die "digest of $origin at $name differs: $line vs $reference"
+    done
+done
+echo "   converged in ${ten_seconds} s; all $((nodes * nodes)) digests equal" >&2
+
+mkdir -p bench/results
+result="bench/results/sync-$(date -u +%Y%m%dT%H%M%SZ).json"
+python3 - "$result" <<EOF
+import json, sys
+json.dump({
+    "machine": {"cpus": $(nproc)},
+    "twoNodes": {"records": $records, "seconds": $two_seconds, "recordsPerSecond": $two_rate,
+                 "signaturesVerified": $verified, "rejected": $rejected, "target": ">= 10000 records/s"},
+    "federation": {"nodes": $nodes, "recordsPerNode": $per_node, "seconds": $ten_seconds, "target": "< 30 s"},
+}, open(sys.argv[1], "w"), indent=2)
+EOF
+echo
+printf '%-44s %12s %s\n' "measurement" "result" "target"
+printf '%-44s %12s %s\n' "2 nodes, $records records: records/s" "$two_rate" ">= 10000"
+printf '%-44s %12s %s\n' "2 nodes: signatures verified" "$verified" "= $records"
+printf '%-44s %12s %s\n' "$nodes nodes x $per_node records: converged (s)" "$ten_seconds" "< 30"
+echo "written to $result"
