@@ -12,6 +12,20 @@ import Testing
         license: "EUPL-1.2", developmentStatus: .pilot, commonGroundLayer: .interaction, themes: ["participation"],
         standards: ["Common Ground"], contact: Contact(name: "Innovatieteam", email: "innovatie@heerlen.example"))
 
+    /// Regression (draft-decoder fuzzer): an unknown field inside a content object made decoding
+    /// drop every issue and then trip the record's content precondition; a peer could have sent it.
+    @Test func unknownFieldInsideContentOfAReplicatedRecordIsAnIssueNotACrash() throws {
+        let json = #"{"createdAt":"2026-11-23T13:45:12.123Z","deleted":false,"developmentStatus":"pilot","#
+            + #""id":"5f0c6d1e-8a4b-4c1e-9f3a-2b7d8e9f0a1b","license":"EUPL-1.2","name":{"en":"Heerlens Heitje"},"#
+            + #""origin":"00000001000000917000","summary":{"en":"A coin","deleted":true},"#
+            + #""updatedAt":"2026-11-23T13:45:12.123Z","version":1}"#
+        guard case .failure(let failure) = Solution.decode(from: Array(json.utf8)) else {
+            Issue.record("a record with an unknown nested field must not decode")
+            return
+        }
+        #expect(failure.issues.contains { $0.name == "summary.deleted" && $0.code == ValidationCode.unknownField })
+    }
+
     @Test func aRecordLaysMetadataAndContentSideBySide() throws {
         let record = Solution.created(Self.draft, id: Self.id, origin: Self.heerlen, at: Self.created)
         let text = String(decoding: try record.canonicalBytes(), as: UTF8.self)

@@ -190,8 +190,12 @@ public struct Record<Content: RecordContent>: Sendable, Equatable, Codable {
             case .success(let decoded):
                 content = decoded
             case .failure(let failure):
-                // Unknown fields were reported above already, against metadata and content together.
-                issues.add(contentsOf: failure.issues.filter { $0.code != ValidationCode.unknownField })
+                // Unknown top-level fields were reported above already, against metadata and content
+                // together; unknown fields inside content objects (`summary.x`) were not.
+                issues.add(contentsOf: failure.issues.filter { $0.code != ValidationCode.unknownField || $0.name.contains(".") })
+                if issues.isEmpty {
+                    issues.add(contentsOf: failure.issues)
+                }
             }
         }
         guard issues.isEmpty, let metadata else { return .failure(ValidationFailure(issues: issues.issues)) }
