@@ -70,8 +70,13 @@ batch_line="$(grep '"msg":"group commit writer stopped"' "$work/node.log" | tail
 
 echo "== 2. C loop over SQLite (WAL, synchronous=FULL), ${seconds} s each"
 gcc -O2 -o "$work/sqlite_transfers" bench/sqlite_transfers.c -lsqlite3
-c_single="$("$work/sqlite_transfers" "$work/c1.db" 1 "$seconds" | tee /dev/stderr | sed -E 's/.*= ([0-9]+) transfers\/s/\1/')"
-c_batched="$("$work/sqlite_transfers" "$work/c100.db" 100 "$seconds" | tee /dev/stderr | sed -E 's/.*= ([0-9]+) transfers\/s/\1/')"
+# (Printed, then parsed: `tee /dev/stderr` would reopen, and so truncate, a redirected log.)
+c_single_line="$("$work/sqlite_transfers" "$work/c1.db" 1 "$seconds")"
+echo "$c_single_line"
+c_batched_line="$("$work/sqlite_transfers" "$work/c100.db" 100 "$seconds")"
+echo "$c_batched_line"
+c_single="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_single_line")"
+c_batched="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_batched_line")"
 
 echo "== 3. pgbench TPC-B: $clients clients, 2 threads, ${seconds} s"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"

@@ -76,6 +76,10 @@ import Testing
         #expect(try Self.send(node, "GET", "\(collection)?status=production").json?["count"] as? Int == 1)
 
         #expect(try Self.send(node, "DELETE", "\(collection)/\(id)", key: keys.solutions).status == 204)
+        // A deleted solution's adoptions are gone with it; a solution this node never held (another
+        // town's, not yet replicated) may still be adopted here, so that list answers.
+        ServerTests.expectProblem(try Self.send(node, "GET", "\(collection)/\(id)/adoptions"), status: 404)
+        #expect(try Self.send(node, "GET", "\(collection)/\(UUID().uuidString.lowercased())/adoptions").status == 200)
         let gone = try Self.send(node, "GET", "\(collection)/\(id)")
         ServerTests.expectProblem(gone, status: 404)
         #expect(gone.json?["code"] as? String == "deleted")

@@ -45,8 +45,10 @@ public struct CatalogueExtension: NodeExtension {
         solutions.register(in: &table)
         adoptions.register(in: &table)
         table.add(Route("GET", Self.basePath + "/solutions/{id}/adoptions", component: Self.component, access: .open) { request in
-            let id = try RecordRoutes<SolutionKind>.recordID(request)
-            return try adoptions.list(request) { query in query.require("r.solution_id = ?", .text(id)) }
+            try solutions.nested(request) {
+                let id = try RecordRoutes<SolutionKind>.recordID(request)
+                return try adoptions.list(request) { query in query.require("r.solution_id = ?", .text(id)) }
+            }
         })
     }
 }

@@ -189,6 +189,20 @@ public struct RecordRoutes<Kind: SharedRecordKind>: Sendable {
     }
 
     /// Maps the store's refusals to problems once, and turns an overloaded store into 503.
+    /// Runs a handler of a route nested under this collection's items (`/solutions/{id}/adoptions`).
+    /// A parent this node holds as deleted takes its children with it (404, like the parent). A
+    /// parent it does not hold at all may live at another node, not yet replicated, and still have
+    /// children here, so that case is the nested handler's to answer.
+    public func nested(_ request: Request, _ body: () throws -> Response) throws -> Response {
+        try guarded(request) {
+            let id = try Self.recordID(request)
+            if let parent = try store.find(id: id), parent.isDeleted {
+                throw RecordStoreError.deleted(kind: Kind.noun, id: id)
+            }
+            return try body()
+        }
+    }
+
     private func guarded(_ request: Request, _ body: () throws -> Response) throws -> Response {
         do {
             return try body()

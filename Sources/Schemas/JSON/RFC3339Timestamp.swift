@@ -33,10 +33,27 @@ public enum RFC3339Timestamp {
         let (days, dayMilliseconds) = total.quotientAndRemainderFlooring(by: millisecondsPerDay)
         let civil = CivilCalendar.date(fromDaysSince1970: days)
         guard (1...9999).contains(civil.year) else { return nil }
-        let seconds = dayMilliseconds / 1000
-        return pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2)
-            + "T" + pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2)
-            + "." + pad(Int(dayMilliseconds % 1000), 3) + "Z"
+        let seconds = Int(dayMilliseconds / 1000)
+        // Built as bytes with fixed-width digits: the node formats one for every log line.
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var rest = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+        }
+        put(civil.year, 4, at: 0)
+        put(civil.month, 2, at: 5)
+        put(civil.day, 2, at: 8)
+        put(seconds / 3600, 2, at: 11)
+        put(seconds / 60 % 60, 2, at: 14)
+        put(seconds % 60, 2, at: 17)
+        put(Int(dayMilliseconds % 1000), 3, at: 20)
+        for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+            bytes[offset] = UInt8(ascii: separator)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 `date-time` with any offset (uppercase `T` and `Z` as the API Design

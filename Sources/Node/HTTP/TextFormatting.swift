@@ -1,37 +1,15 @@
 import Foundation
-import Glibc
+import Schemas
 
 /// RFC 3339 timestamps in UTC with an uppercase `T` and `Z` and millisecond precision, as the API
-/// conventions require in responses and logs. Formatted by hand from `gmtime_r` into bytes: it runs
-/// for every log line, and Foundation's formatters cost far more than this needs.
+/// conventions require in responses and logs: the same text records carry (`RFC3339Timestamp`).
 public enum RFC3339 {
+    /// For the current time and stored timestamps, which always fall within the years 0001-9999.
     public static func string(from date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var (seconds, milliseconds) = totalMilliseconds.quotientAndRemainder(dividingBy: 1000)
-        if milliseconds < 0 {
-            seconds -= 1
-            milliseconds += 1000
+        guard let text = RFC3339Timestamp.string(from: date) else {
+            preconditionFailure("a timestamp outside the years 0001-9999 reached the node")
         }
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        DecimalDigits.append(Int(parts.tm_year) + 1900, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        DecimalDigits.append(Int(parts.tm_mon) + 1, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        DecimalDigits.append(Int(parts.tm_mday), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        DecimalDigits.append(Int(parts.tm_hour), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        DecimalDigits.append(Int(parts.tm_min), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        DecimalDigits.append(Int(parts.tm_sec), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        DecimalDigits.append(Int(milliseconds), width: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        return text
     }
 }
 
