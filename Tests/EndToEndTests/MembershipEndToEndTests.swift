@@ -133,7 +133,12 @@ import Testing
             return listing.split(separator: "\n").contains { $0.hasPrefix(veldhoven.oin) && $0.contains(zoetermeer.node.baseURL) }
         }
         #expect(moved != nil, "Heerlen's directory never showed the move")
-        let fromHeerlen = { zoetermeer.node.logLines.filter { $0.contains(#""peerOin":"\#(heerlen.oin)""#) }.count }
+        // Only the route `federation call` uses: Heerlen's sync puller calls Zoetermeer's feed on its own.
+        let fromHeerlen = {
+            zoetermeer.node.logLines.filter {
+                $0.contains(#""peerOin":"\#(heerlen.oin)""#) && $0.contains(#""route":"/api/federation/v1/peer""#)
+            }.count
+        }
         let before = fromHeerlen()
         let call = try Run.knooppunt(["federation", "call", "--data", heerlen.dataDirectory.path, "--peer", veldhoven.oin])
         #expect(call.status == 1)
