@@ -41,6 +41,10 @@ import Testing
         #expect(replica.json?["origin"] as? String == heerlen.oin)
         #expect(replica.body == (try SyncProbe.entry(heerlen.node, kept.id)).body, "the replica is the origin's record, byte for byte")
         #expect(try TestFederation.waitUntil { try SyncProbe.entry(heerlen.node, fromZoetermeer.id).status == 200 } != nil)
+        // Veldhoven may have pulled Heerlen between the two creates: wait for every entry to be there.
+        for id in [removed.id, fromZoetermeer.id] {
+            #expect(try TestFederation.waitUntil { try SyncProbe.entry(veldhoven.node, id).status == 200 } != nil)
+        }
         let listed = try SyncProbe.send(veldhoven.node, "GET", "/api/knowledge/v1/entries?origin=\(heerlen.oin)")
         #expect(listed.json?["count"] as? Int == 2, "filterable by origin")
 
