@@ -23,7 +23,7 @@ public struct CatalogueExtension: NodeExtension {
 
     public var components: [APIComponent] { [Self.component] }
 
-    public var migrations: [Migration] { [SolutionKind.migration, AdoptionKind.migration] }
+    public var migrations: [Migration] { [SolutionKind.migration, AdoptionKind.migration, SolutionKind.searchRebuild] }
 
     /// What the sync engine calls to apply peers' solutions and adoptions.
     public func replicaAppliers(localOrigin: OIN) -> [any ReplicaApplier] {

@@ -50,6 +50,10 @@ public enum SolutionKind: SharedRecordKind {
         \(SharedRecordTable.createSearchSQL(table: "solutions_search", columns: searchColumns, weights: searchWeights))
         """)
 
+    /// The search table without the prefix indexes version 10 gave it (see `createSearchSQL`).
+    static let searchRebuild = Migration(version: 13, name: "solutions search without prefix indexes", sql:
+        SharedRecordTable.rebuildSearchSQL(table: "solutions_search", columns: searchColumns, weights: searchWeights))
+
     /// `GET /solutions` filters: theme, status, layer, organisation, license, origin, q.
     static let filterKeys: Set<String> = ["theme", "status", "layer", "organisation", "license", "origin", "q"]
 

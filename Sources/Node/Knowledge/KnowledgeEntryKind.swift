@@ -41,6 +41,10 @@ public enum KnowledgeEntryKind: SharedRecordKind {
         \(SharedRecordTable.createSearchSQL(table: "knowledge_search", columns: searchColumns, weights: searchWeights))
         """)
 
+    /// The search table without the prefix indexes version 12 gave it (see `createSearchSQL`).
+    static let searchRebuild = Migration(version: 14, name: "knowledge search without prefix indexes", sql:
+        SharedRecordTable.rebuildSearchSQL(table: "knowledge_search", columns: searchColumns, weights: searchWeights))
+
     /// `GET /entries` filters and order.
     static let filterKeys: Set<String> = ["kind", "theme", "language", "funder", "origin", "openOn", "q", "sort"]
 

@@ -10,7 +10,7 @@ public struct KnowledgeExtension: NodeExtension {
 
     public var components: [APIComponent] { [Self.component] }
 
-    public var migrations: [Migration] { [KnowledgeEntryKind.migration] }
+    public var migrations: [Migration] { [KnowledgeEntryKind.migration, KnowledgeEntryKind.searchRebuild] }
 
     /// What the sync engine calls to apply peers' knowledge entries.
     public func replicaAppliers(localOrigin: OIN) -> [any ReplicaApplier] {

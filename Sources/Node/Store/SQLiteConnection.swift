@@ -53,7 +53,14 @@ public final class SQLiteConnection {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         try configure()
+        if access == .readWrite { try execute("PRAGMA cache_size = \(-Self.writerCacheKibibytes)") }
     }
+
+    /// The page cache of a read-write connection. A large transaction (a sync page of a thousand
+    /// records with their search index, a group-commit batch) dirties more pages than SQLite's
+    /// default 2 MiB holds; past that, SQLite spills dirty pages to the WAL before the commit and
+    /// writes them again at it. 64 MiB keeps a whole page in memory; readers keep the default.
+    static let writerCacheKibibytes = 65_536
 
     deinit {
         // A lent statement keeps its connection alive, so none can be lent out here.
