@@ -48,10 +48,10 @@ struct PeerPuller: Sendable {
             var since = checkpoint?.sequence ?? 0
             var restarting = false
             var page: ChangeFeedPage
-            var verification: PageVerifier.Outcome?
+            var verification: (outcome: PageVerifier.Outcome, prepared: [ReplicaPageWriter.PreparedChange])?
             if let ahead = prefetch, ahead.since == since, let fetched = ahead.take() {
                 page = fetched.page
-                verification = fetched.keys == member.keys ? fetched.verification : nil
+                verification = fetched.keys == member.keys ? (fetched.verification, fetched.prepared) : nil
             } else {
                 prefetch?.finish()
                 page = try source.fetch(since: since, limit: limits.pullPageSize)
@@ -76,18 +76,20 @@ struct PeerPuller: Sendable {
             try checkOrder(page, since: since)
             report.pages += 1
 
-            let verified = verification
-                ?? PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value)
+            let (verified, prepared) = verification ?? {
+                let outcome = PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value)
+                return (outcome, writer.prepare(outcome.verified))
+            }()
             let next = SyncCheckpoint(peer: peerOIN, epoch: page.epoch, sequence: page.nextSince(after: since))
             let isLast = page.changes.isEmpty || next.sequence >= page.latestSequence
             if !isLast && report.pages < limits.maxPagesPerRound {
                 prefetch = PagePrefetch(since: next.sequence, limit: limits.pullPageSize, source: source, member: member,
-                                        localOrigin: localOrigin.value)
+                                        localOrigin: localOrigin.value, writer: writer)
             }
             let ready = ContinuousClock.now
             let outcome: ReplicaPageWriter.Outcome
             do {
-                outcome = try writer.apply(verified.verified, expected: checkpoint, next: next, restarting: restarting,
+                outcome = try writer.apply(prepared, expected: checkpoint, next: next, restarting: restarting,
                                            database: database)
             } catch is ReplicaPageWriter.Superseded {
                 // Another puller applied this page first; read its checkpoint and go on from there.

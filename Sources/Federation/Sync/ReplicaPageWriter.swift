@@ -29,13 +29,41 @@ struct ReplicaPageWriter: Sendable {
     /// fetched from: another puller (`knooppunt sync` beside the running node) moved it first.
     struct Superseded: Error {}
 
+    /// A verified change and what its component's applier made of it (see `prepare`).
+    struct PreparedChange: Sendable {
+        enum Preparation: Sendable {
+            case ready(any PreparedReplica, applier: any ReplicaApplier)
+            /// No component here applies this kind.
+            case unsupported
+            /// The applier refused it: the record is invalid or contradicts its envelope.
+            case invalid(reason: String)
+        }
+
+        let change: RecordChange
+        let preparation: Preparation
+    }
+
     let appliers: [String: any ReplicaApplier]
 
     init(appliers: [any ReplicaApplier]) {
         self.appliers = Dictionary(appliers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Applies `changes` (already verified) and stores `next`, provided the stored checkpoint
+    /// Decodes and checks each change through its kind's applier, without the store: the
+    /// puller does this on the thread that fetched and verified the page, while the writer
+    /// applies the page before it.
+    func prepare(_ changes: [RecordChange]) -> [PreparedChange] {
+        changes.map { change in
+            guard let applier = appliers[change.kind] else { return PreparedChange(change: change, preparation: .unsupported) }
+            do {
+                return PreparedChange(change: change, preparation: .ready(try applier.prepare(change), applier: applier))
+            } catch {
+                return PreparedChange(change: change, preparation: .invalid(reason: String(describing: error)))
+            }
+        }
+    }
+
+    /// Applies `changes` (verified and prepared) and stores `next`, provided the stored checkpoint
     /// still equals `expected` (nil: none stored yet). `restarting` says the page is the first of
     /// a feed that started over from zero: what is held of the peer is set aside first (see
     /// `ChangeLog.setAsideReplicas`), in the same transaction.
@@ -45,7 +73,7 @@ struct ReplicaPageWriter: Sendable {
     /// made the savepoints about a third of the cost of applying a page. Only if some change is refused is the transaction rolled back and the
     /// page applied again with a savepoint around each change, so a refused change still leaves
     /// nothing behind.
-    func apply(_ changes: [RecordChange], expected: SyncCheckpoint?, next: SyncCheckpoint, restarting: Bool = false,
+    func apply(_ changes: [PreparedChange], expected: SyncCheckpoint?, next: SyncCheckpoint, restarting: Bool = false,
                database: Database) throws -> Outcome {
         do {
             return try apply(changes, expected: expected, next: next, restarting: restarting, database: database,
@@ -59,29 +87,33 @@ struct ReplicaPageWriter: Sendable {
     /// A change was refused on the fast path; its partial writes die with the transaction.
     private struct Refused: Error {}
 
-    private func apply(_ changes: [RecordChange], expected: SyncCheckpoint?, next: SyncCheckpoint, restarting: Bool,
+    private func apply(_ changes: [PreparedChange], expected: SyncCheckpoint?, next: SyncCheckpoint, restarting: Bool,
                        database: Database, isolatingEachChange: Bool) throws -> Outcome {
         try database.write { connection in
             guard try SyncCheckpoint.read(peer: next.peer, in: connection) == expected else { throw Superseded() }
             if restarting { try ChangeLog.setAsideReplicas(in: connection, origin: next.peer) }
             var outcome = Outcome()
-            for change in changes {
+            for prepared in changes {
+                let change = prepared.change
                 if let held = try ChangeLog.heldVersion(in: connection, origin: change.origin, kind: change.kind, id: change.id),
                    held >= change.version {
                     outcome.notNewer += 1
                     continue
                 }
-                guard let applier = appliers[change.kind] else {
+                switch prepared.preparation {
+                case .unsupported:
                     outcome.unsupported.append(change)
-                    continue
-                }
-                let refusal = isolatingEachChange
-                    ? try applyIsolated(change, with: applier, in: connection)
-                    : try applyDirectly(change, with: applier, in: connection)
-                if let refusal {
-                    outcome.invalid.append((change, refusal))
-                } else {
-                    outcome.applied += 1
+                case .invalid(let reason):
+                    outcome.invalid.append((change, reason))
+                case .ready(let replica, let applier):
+                    let refusal = isolatingEachChange
+                        ? try applyIsolated(replica, with: applier, in: connection)
+                        : try applyDirectly(replica, with: applier, in: connection)
+                    if let refusal {
+                        outcome.invalid.append((change, refusal))
+                    } else {
+                        outcome.applied += 1
+                    }
                 }
             }
             try next.write(in: connection)
@@ -90,11 +122,11 @@ struct ReplicaPageWriter: Sendable {
     }
 
     /// The fast path: any refusal aborts the page's transaction with `Refused`.
-    private func applyDirectly(_ change: RecordChange, with applier: any ReplicaApplier,
+    private func applyDirectly(_ replica: any PreparedReplica, with applier: any ReplicaApplier,
                                in connection: SQLiteConnection) throws -> String? {
         do {
-            try applier.apply(change, in: connection)
-            try ChangeLog.appendReplica(change, in: connection)
+            try applier.apply(replica, in: connection)
+            try ChangeLog.appendReplica(replica.change, in: connection)
             return nil
         } catch let error as StoreError {
             guard case .constraint = error else { throw error }
@@ -111,12 +143,12 @@ struct ReplicaPageWriter: Sendable {
     /// rolls the whole page back, to be fetched again next round. A constraint violation and
     /// any error of the component's own (invalid content, a mismatched envelope) are the
     /// change's: it is refused and passed over.
-    private func applyIsolated(_ change: RecordChange, with applier: any ReplicaApplier,
+    private func applyIsolated(_ replica: any PreparedReplica, with applier: any ReplicaApplier,
                                in connection: SQLiteConnection) throws -> String? {
         try connection.execute("SAVEPOINT replica_change")
         do {
-            try applier.apply(change, in: connection)
-            try ChangeLog.appendReplica(change, in: connection)
+            try applier.apply(replica, in: connection)
+            try ChangeLog.appendReplica(replica.change, in: connection)
             try connection.execute("RELEASE replica_change")
             return nil
         } catch let error as StoreError {

@@ -25,13 +25,15 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
         case ignoredForeignID
     }
 
-    public func apply(_ change: RecordChange, in connection: SQLiteConnection) throws {
-        _ = try applyReporting(change, in: connection)
+    /// A change whose record decoded and matches its envelope.
+    struct Prepared: PreparedReplica {
+        let change: RecordChange
+        let record: Record<Kind.Content>
+        /// The record's id as stored: lowercased.
+        let id: String
     }
 
-    @discardableResult
-    public func applyReporting(_ change: RecordChange, in connection: SQLiteConnection) throws -> Outcome {
-        guard change.origin != localOrigin.value else { return .ignoredLocalOrigin }
+    public func prepare(_ change: RecordChange) throws -> any PreparedReplica {
         let record: Record<Kind.Content>
         switch Record<Kind.Content>.decode(from: change.content) {
         case .success(let decoded): record = decoded
@@ -42,13 +44,30 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
               record.version == change.version, record.isDeleted == change.isDeleted else {
             throw ReplicaError.mismatchedEnvelope(kind: Kind.kind, id: change.id)
         }
-        if let held = try RecordStore<Kind>.find(id: id, in: connection) {
+        return Prepared(change: change, record: record, id: id)
+    }
+
+    public func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws {
+        _ = try applyReporting(prepared, in: connection)
+    }
+
+    @discardableResult
+    public func applyReporting(_ change: RecordChange, in connection: SQLiteConnection) throws -> Outcome {
+        try applyReporting(prepare(change), in: connection)
+    }
+
+    private func applyReporting(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws -> Outcome {
+        guard let prepared = prepared as? Prepared else { preconditionFailure("a change prepared by another kind's applier") }
+        let (change, record, id) = (prepared.change, prepared.record, prepared.id)
+        guard change.origin != localOrigin.value else { return .ignoredLocalOrigin }
+        let held = try RecordStore<Kind>.find(id: id, in: connection)
+        if let held {
             guard held.origin == change.origin else {
                 return held.origin == localOrigin.value ? .ignoredLocalOrigin : .ignoredForeignID
             }
             guard record.version > held.version else { return .ignoredNotNewer }
         }
-        _ = try RecordStore<Kind>.upsert(record, bytes: change.content, in: connection)
+        _ = try RecordStore<Kind>.upsert(record, bytes: change.content, isNew: held == nil, in: connection)
         try AuditLog.record(in: connection, actor: "peer:\(change.origin)", action: record.isDeleted ? "replicate-delete" : "replicate",
                             resource: Kind.kind, resourceID: id, version: record.version, oldContent: nil,
                             newContent: change.content, requestID: nil)

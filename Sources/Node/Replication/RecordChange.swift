@@ -31,7 +31,25 @@ public struct RecordChange: Sendable, Equatable {
 /// the knowledge base's entries), inside the puller's transaction. Implementations must ignore a
 /// change whose version is not newer than the replica they hold, and must never touch a record
 /// whose origin is this node.
+///
+/// Applying comes in two steps so that the sync engine can decode and check a page's records on
+/// the thread that fetches and verifies the next page, leaving only SQLite on the single writer.
 public protocol ReplicaApplier: Sendable {
     var kind: String { get }
-    func apply(_ change: RecordChange, in connection: SQLiteConnection) throws
+    /// Decodes and checks the change without the store; throws if it can never be applied.
+    func prepare(_ change: RecordChange) throws -> any PreparedReplica
+    /// Applies a change this applier prepared.
+    func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws
+}
+
+extension ReplicaApplier {
+    /// Both steps at once, for callers that apply a single change.
+    public func apply(_ change: RecordChange, in connection: SQLiteConnection) throws {
+        try apply(prepare(change), in: connection)
+    }
+}
+
+/// A change decoded and checked by its applier's `prepare`, ready for its `apply`.
+public protocol PreparedReplica: Sendable {
+    var change: RecordChange { get }
 }

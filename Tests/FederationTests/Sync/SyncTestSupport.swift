@@ -66,12 +66,22 @@ struct NoteApplier: ReplicaApplier {
 
     var kind: String { Notes.kind }
 
-    func apply(_ change: RecordChange, in connection: SQLiteConnection) throws {
-        if change.id == failOnID { throw StoreError.sqlite(code: 10, message: "disk I/O error (simulated)") }
-        guard change.origin != localOrigin else { return }
+    struct Prepared: PreparedReplica {
+        let change: RecordChange
+        let content: Content
+    }
+
+    func prepare(_ change: RecordChange) throws -> any PreparedReplica {
         let content = try JSONDecoder().decode(Content.self, from: Data(change.content))
         guard content.id == change.id, content.origin == change.origin, content.version == change.version,
               content.deleted == change.isDeleted else { throw Mismatch() }
+        return Prepared(change: change, content: content)
+    }
+
+    func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws {
+        let change = prepared.change
+        if change.id == failOnID { throw StoreError.sqlite(code: 10, message: "disk I/O error (simulated)") }
+        guard change.origin != localOrigin, let content = (prepared as? Prepared)?.content else { return }
         if let held = try connection.queryOne("SELECT origin, version FROM notes WHERE id = ?", [.text(change.id)]) {
             guard try held.required("origin", as: String.self) == change.origin,
                   try held.required("version", as: Int64.self) < Int64(change.version) else { return }
