@@ -27,6 +27,7 @@ public final class Database: Sendable {
     private let schemaVersion: Int
     private let writer: ConnectionPool
     private let readers: ConnectionPool
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating it with mode 0600 if absent) the database at `path`, applies pending
     /// `migrations` (which must start with `baseMigrations`), and opens `readerCount` readers.
@@ -50,6 +51,8 @@ public final class Database: Sendable {
         )
         try migrator.migrate(writerConnection)
         epoch = try Self.readOrCreateEpoch(writerConnection)
+        // Commits no longer checkpoint; `WALCheckpointer` does it beside them.
+        try writerConnection.execute("PRAGMA wal_autocheckpoint = 0")
         // Readers open after migrating: a read-only connection cannot switch the file to WAL.
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<readerCount {
@@ -57,6 +60,8 @@ public final class Database: Sendable {
                 try SQLiteConnection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             )
         }
+        // Last of what may throw, so a failed open leaves no thread behind.
+        checkpointer = try WALCheckpointer(path: path)
         schemaVersion = migrator.latestVersion
         writer = ConnectionPool(
             role: "writer",
@@ -106,6 +111,7 @@ public final class Database: Sendable {
     public func close() {
         // Readers first: the last connection to close checkpoints the WAL into the main file,
         // and that should be the writer's close.
+        checkpointer.stop()
         readers.close()
         writer.close()
     }
