@@ -155,6 +155,18 @@ struct ObjectReader {
     }
 }
 
+/// Parses a body as JSON; text that is not JSON gives one `invalid-json` issue, named `body`,
+/// saying at which line and column it went wrong.
+func parseBody(_ bytes: some Collection<UInt8>) -> Result<JSONValue, ValidationFailure> {
+    do {
+        return .success(try JSONParser.parse(bytes))
+    } catch {
+        return .failure(ValidationFailure(issues: [
+            ValidationIssue(name: "body", code: ValidationCode.invalidJSON, reason: error.description),
+        ]))
+    }
+}
+
 /// Reads a whole draft and reports whether it came through without a single issue.
 func readDraft<T>(_ json: JSONValue, _ read: Reader<T>) -> Result<T, ValidationFailure> {
     var issues = IssueList()
