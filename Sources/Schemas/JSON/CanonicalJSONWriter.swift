@@ -21,8 +21,10 @@ public struct CanonicalJSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// The bytes of one object whose members `writeMembers` writes, in JCS order.
-    public static func object(reservingCapacity capacity: Int = 0, _ writeMembers: (inout CanonicalJSONWriter) -> Void) -> [UInt8] {
+    /// The bytes of one object whose members `writeMembers` writes, in JCS order. The default
+    /// capacity holds a flat object of a dozen short fields, such as a coin journal entry (about
+    /// 300 bytes), without growing.
+    public static func object(reservingCapacity capacity: Int = 320, _ writeMembers: (inout CanonicalJSONWriter) -> Void) -> [UInt8] {
         var writer = CanonicalJSONWriter(reservingCapacity: capacity)
         writer.writeObject(writeMembers)
         return writer.bytes
