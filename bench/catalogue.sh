@@ -7,7 +7,7 @@
 # Environment: COUNT (entries, default 100000), DURATION (seconds, default 10), WARMUP (seconds
 # of unmeasured wrk, default 2). Prints a table and writes bench/results/catalogue-<date>.json.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 count="${COUNT:-100000}"
 duration="${DURATION:-10}"
@@ -17,27 +17,11 @@ wrk_connections=64
 # wrk counts a response slower than this as an error (its default, 2 s, hides the latency tail).
 timeout_seconds="${TIMEOUT:-30}"
 
-die() { echo "error: $*" >&2; exit 1; }
-
 scripts/setup.sh wrk
 for tool in wrk curl python3; do command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after setup.sh"; done
 
-echo "== building knooppunt (release, .build-release)" >&2
-swift build -c release --scratch-path .build-release --product knooppunt 2>&1 | tail -n 1 >&2
-knooppunt="$repo_root/.build-release/release/knooppunt"
-[ -x "$knooppunt" ] || die "no binary at $knooppunt"
-
-tmp="$(mktemp -d)"
-node_pid=""
-cleanup() {
-    if [ -n "$node_pid" ]; then
-        kill -TERM "$node_pid" 2>/dev/null || true
-        wait "$node_pid" 2>/dev/null || true
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_knooppunt
+make_scratch
 
 "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
 "$knooppunt" init --data "$tmp/node" --name "Bench node" --oin 00000001000000000099 --ca "$tmp/ca" >/dev/null
@@ -48,17 +32,8 @@ load_started=$(date +%s.%N)
 load_seconds=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 db_bytes=$(stat -c %s "$tmp/node/knooppunt.db")
 
-"$knooppunt" serve --data "$tmp/node" --listen 127.0.0.1:0 --specs "$repo_root/specs" >/dev/null 2>"$tmp/node.log" </dev/null &
-node_pid=$!
-port=""
-for _ in $(seq 1 200); do
-    port="$(sed -n 's/.*"msg":"listening".*"address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$tmp/node.log" | head -n 1)" || true
-    [ -n "$port" ] && break
-    kill -0 "$node_pid" 2>/dev/null || { cat "$tmp/node.log" >&2; die "the node exited during start-up"; }
-    sleep 0.1
-done
-[ -n "$port" ] || die "the node did not log its listening address"
-url="https://127.0.0.1:$port"
+start_node node "$tmp/node" "$tmp/node.log" --specs "$repo_root/specs"
+url="https://127.0.0.1:${port_of[node]}"
 
 # A sanity check that search answers and finds something.
 hits=$(curl --silent --show-error --fail --cacert "$tmp/ca/ca.crt" "$url/api/knowledge/v1/entries?q=luchtkwaliteit" \
@@ -69,23 +44,8 @@ echo "== wrk -t$wrk_threads -c$wrk_connections -d${duration}s --latency (search 
 [ "$warmup" -gt 0 ] && wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup}s" -s bench/catalogue-search.lua "$url" >/dev/null 2>&1 || true
 wrk -t"$wrk_threads" -c"$wrk_connections" -d"${duration}s" --timeout "${timeout_seconds}s" --latency -s bench/catalogue-search.lua "$url" >"$tmp/wrk.out" 2>&1 || true
 sed 's/^/   /' "$tmp/wrk.out" >&2
-read -r rps p50 p99 errors < <(awk '
-    function ms(text,   value) {
-        value = text + 0
-        if (text ~ /us$/) return value / 1000
-        if (text ~ /ms$/) return value
-        if (text ~ /m$/) return value * 60000
-        if (text ~ /s$/) return value * 1000
-        return value
-    }
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    /Non-2xx or 3xx responses:/ { errors += $5 }
-    END { if (rps == "" || p99 == "") exit 1; printf "%s %.2f %.2f %d\n", rps, p50, p99, errors }' "$tmp/wrk.out") \
-    || die "no figures in wrk's output"
-kill -0 "$node_pid" 2>/dev/null || die "the node died during the benchmark"
+read -r rps p50 p99 errors < <(wrk_figures "$tmp/wrk.out") || die "no figures in wrk's output"
+kill -0 "${pid_of[node]}" 2>/dev/null || die "the node died during the benchmark"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -11,7 +11,7 @@
 # Prints a table and writes the same figures to bench/results/http-<date>.json. Exits 0 whatever
 # the ratios are; non-zero only if a measurement could not be made.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 duration="${DURATION:-10}"
 loops="${LOOPS:-$(nproc)}"
@@ -22,32 +22,13 @@ target_keepalive=0.7
 target_handshakes=0.8
 path=/api/node/v1/info
 
-die() { echo "error: $*" >&2; exit 1; }
-
 scripts/setup.sh nginx-light wrk
 for tool in nginx wrk openssl curl python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after setup.sh"
 done
 
-echo "== building knooppunt (release, .build-release)" >&2
-swift build -c release --scratch-path .build-release --product knooppunt 2>&1 | tail -n 1 >&2
-knooppunt="$repo_root/.build-release/release/knooppunt"
-[ -x "$knooppunt" ] || die "no binary at $knooppunt"
-
-tmp="$(mktemp -d)"
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_knooppunt
+make_scratch
 
 # --- a CA, a node, a client certificate -------------------------------------------------------
 "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
@@ -66,19 +47,8 @@ ca="$tmp/ca/ca.crt"
 client_tls=(--cacert "$ca" --cert "$tmp/client.crt" --key "$tmp/client.key")
 
 # --- the node ---------------------------------------------------------------------------------
-"$knooppunt" serve --data "$tmp/node" --listen 127.0.0.1:0 --specs "$repo_root/specs" \
-    >/dev/null 2>"$tmp/node.log" </dev/null &
-node_pid=$!
-pids+=("$node_pid")
-node_port=""
-for _ in $(seq 1 200); do
-    node_port="$(grep '"msg":"listening"' "$tmp/node.log" 2>/dev/null \
-        | sed -n 's/.*"address":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' | head -n 1)" || true
-    [ -n "$node_port" ] && break
-    kill -0 "$node_pid" 2>/dev/null || { cat "$tmp/node.log" >&2; die "the node exited during start-up"; }
-    sleep 0.1
-done
-[ -n "$node_port" ] || { cat "$tmp/node.log" >&2; die "the node did not log its listening address"; }
+start_node node "$tmp/node" "$tmp/node.log" --specs "$repo_root/specs"
+node_port="${port_of[node]}"
 
 mkdir -p "$tmp/www${path%/*}"
 curl --silent --show-error --fail "${client_tls[@]}" --output "$tmp/www$path" "https://127.0.0.1:$node_port$path" \
@@ -121,7 +91,7 @@ http {
 EOF
 nginx -t -q -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log" || die "nginx rejected $tmp/nginx.conf"
 nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log" </dev/null >/dev/null 2>>"$tmp/nginx-error.log" &
-pids+=("$!")
+pid_of[nginx]=$!
 for _ in $(seq 1 100); do
     curl --silent --fail "${client_tls[@]}" --output /dev/null "https://127.0.0.1:$nginx_port$path" 2>/dev/null && break
     sleep 0.1
@@ -137,28 +107,6 @@ for port in "$node_port" "$nginx_port"; do
 done
 
 # --- measurements -----------------------------------------------------------------------------
-# Prints "requests_per_s p99_ms errors" from wrk's output, errors being socket errors plus
-# non-2xx/3xx responses. Fails if wrk's output has no rate.
-parse_wrk() {
-    awk '
-        function ms(text,   value) {
-            value = text + 0
-            if (text ~ /us$/) return value / 1000
-            if (text ~ /ms$/) return value
-            if (text ~ /m$/) return value * 60000
-            if (text ~ /s$/) return value * 1000
-            return value
-        }
-        /Requests\/sec:/ { rps = $2 }
-        $1 == "99%" { p99 = ms($2) }
-        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-        /Non-2xx or 3xx responses:/ { errors += $5 }
-        END {
-            if (rps == "" || p99 == "") exit 1
-            printf "%s %.3f %d\n", rps, p99, errors
-        }' "$1"
-}
-
 # Prints "handshakes_per_s connections real_seconds" from s_time's output.
 parse_s_time() {
     awk '
@@ -177,7 +125,7 @@ measure() {
     fi
     wrk -t"$wrk_threads" -c"$wrk_connections" -d"${duration}s" --latency "$url" >"$tmp/wrk-$name.out" 2>&1 || true
     sed 's/^/   /' "$tmp/wrk-$name.out" >&2
-    read -r rps p99 errors < <(parse_wrk "$tmp/wrk-$name.out") || die "$name: no figures in wrk's output"
+    read -r rps _ p99 errors < <(wrk_figures "$tmp/wrk-$name.out") || die "$name: no figures in wrk's output"
     echo "== $name: openssl s_time -new -time $duration (client certificate)" >&2
     openssl s_time -connect "127.0.0.1:$port" -new -time "$duration" \
         -cert "$tmp/client.crt" -key "$tmp/client.key" -CAfile "$ca" >"$tmp/s_time-$name.out" 2>&1 || true
@@ -196,7 +144,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 measure node "$node_port"
 sleep 1
 measure nginx "$nginx_port"
-kill -0 "$node_pid" 2>/dev/null || { tail -n 20 "$tmp/node.log" >&2; die "the node died during the benchmark"; }
+kill -0 "${pid_of[node]}" 2>/dev/null || { tail -n 20 "$tmp/node.log" >&2; die "the node died during the benchmark"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "PASS" : "BELOW") }'; }

@@ -16,7 +16,7 @@
 #
 #   bench/ledger.sh            (LEDGER_BENCH_SECONDS=10 by default)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seconds="${LEDGER_BENCH_SECONDS:-10}"
 clients=64
@@ -27,53 +27,44 @@ scripts/setup.sh wrk postgresql gcc
 echo "== machine: $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ps -eo pcpu,comm --sort=-pcpu | awk 'NR > 1 && $1 > 20 { printf "   busy already: %s %s%%\n", $2, $1 }'
 
-echo "== build (release)"
-swift build -c release --scratch-path .build-release --product knooppunt 2>&1 | tail -n 1
-binary="$(swift build -c release --scratch-path .build-release --show-bin-path)/knooppunt"
+build_knooppunt
 
 # On the disk under test, not a tmpfs: /var/tmp is disk-backed on Debian.
-work="$(mktemp -d /var/tmp/knooppunt-ledger-bench.XXXXXX)"
-node_pid=""
+make_scratch /var/tmp/knooppunt-ledger-bench.XXXXXX
 pg_ctl_bin=""
-cleanup() {
-    [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-    [ -n "$pg_ctl_bin" ] && as_postgres "$pg_ctl_bin" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+on_cleanup() {
+    [ -n "$pg_ctl_bin" ] && as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1
 }
-trap cleanup EXIT
 mkdir -p bench/results
 results="bench/results/ledger-$(date -u +%Y%m%dT%H%M%SZ).txt"
 
 echo "== 1. ledger over HTTPS: $clients clients, ${seconds} s"
-"$binary" pki init-ca --dir "$work/ca" --name "Bench CA" >/dev/null
-"$binary" init --data "$work/node" --name Heerlen --oin 00000001000000917000 --cbs 0917 --ca "$work/ca" \
+"$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
+"$knooppunt" init --data "$tmp/node" --name Heerlen --oin 00000001000000917000 --cbs 0917 --ca "$tmp/ca" \
     --coin-code HEITJE --coin-name "Heerlens Heitje" --coin-budget-cents 100000000000 >/dev/null
-admin_key="$("$binary" apikey create --data "$work/node" --name bench-admin --scopes coin:admin | tail -n 1)"
-pay_key="$("$binary" apikey create --data "$work/node" --name bench-till --scopes coin:pay | tail -n 1)"
-port=$((20000 + RANDOM % 20000))
-"$binary" serve --data "$work/node" --listen "127.0.0.1:$port" --specs specs 2>"$work/node.log" &
-node_pid=$!
-for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/node.log" 2>/dev/null && break; sleep 0.1; done
-python3 bench/ledger_seed.py "$port" "$work/ca/ca.crt" "$admin_key" "$residents" "$merchants" 100000000
+admin_key="$("$knooppunt" apikey create --data "$tmp/node" --name bench-admin --scopes coin:admin | tail -n 1)"
+pay_key="$("$knooppunt" apikey create --data "$tmp/node" --name bench-till --scopes coin:pay | tail -n 1)"
+start_node node "$tmp/node" "$tmp/node.log" --specs specs
+port="${port_of[node]}"
+python3 bench/ledger_seed.py "$port" "$tmp/ca/ca.crt" "$admin_key" "$residents" "$merchants" 100000000
 export KNOOPPUNT_KEY="$pay_key" KNOOPPUNT_RESIDENTS="$residents" KNOOPPUNT_MERCHANTS="$merchants"
 wrk -t 2 -c "$clients" -d 2s -s bench/payments.lua "https://127.0.0.1:$port" >/dev/null   # warm-up
-wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" | tee "$work/wrk.txt"
-kill "$node_pid" && wait "$node_pid" || true
-node_pid=""
-"$binary" ledger verify --data "$work/node" | tail -n 1
-grep '"msg":"group commit writer stopped"' "$work/node.log" | tail -n 1 || true
-result_line="$(grep '^RESULT' "$work/wrk.txt")"
+wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" | tee "$tmp/wrk.txt"
+stop_process node
+"$knooppunt" ledger verify --data "$tmp/node" | tail -n 1
+grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail -n 1 || true
+result_line="$(grep '^RESULT' "$tmp/wrk.txt")"
 created="$(sed -E 's/.*created=([0-9]+).*/\1/' <<<"$result_line")"
 wrk_seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$result_line")"
 ledger_rate="$(awk -v n="$created" -v s="$wrk_seconds" 'BEGIN { printf "%.0f", n / s }')"
-batch_line="$(grep '"msg":"group commit writer stopped"' "$work/node.log" | tail -n 1 || true)"
+batch_line="$(grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail -n 1 || true)"
 
 echo "== 2. C loop over SQLite (WAL, synchronous=FULL), ${seconds} s each"
-gcc -O2 -o "$work/sqlite_transfers" bench/sqlite_transfers.c -lsqlite3
+gcc -O2 -o "$tmp/sqlite_transfers" bench/sqlite_transfers.c -lsqlite3
 # (Printed, then parsed: `tee /dev/stderr` would reopen, and so truncate, a redirected log.)
-c_single_line="$("$work/sqlite_transfers" "$work/c1.db" 1 "$seconds")"
+c_single_line="$("$tmp/sqlite_transfers" "$tmp/c1.db" 1 "$seconds")"
 echo "$c_single_line"
-c_batched_line="$("$work/sqlite_transfers" "$work/c100.db" 100 "$seconds")"
+c_batched_line="$("$tmp/sqlite_transfers" "$tmp/c100.db" 100 "$seconds")"
 echo "$c_batched_line"
 c_single="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_single_line")"
 c_batched="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_batched_line")"
@@ -83,16 +74,16 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-mkdir -p "$work/pg"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod o+x "$work"
-as_postgres "$pg_bin/initdb" -D "$work/pg/data" -A trust -U postgres >/dev/null
+mkdir -p "$tmp/pg"
+[ "$(id -u)" -eq 0 ] && chown postgres "$tmp/pg" && chmod o+x "$tmp"
+as_postgres "$pg_bin/initdb" -D "$tmp/pg/data" -A trust -U postgres >/dev/null
 pg_ctl_bin="$pg_bin/pg_ctl"
-as_postgres "$pg_ctl_bin" -D "$work/pg/data" -l "$work/pg/log" -w \
-    -o "-k $work/pg -c listen_addresses='' -c max_connections=100" start >/dev/null
-as_postgres "$pg_bin/createdb" -h "$work/pg" -U postgres bench
-as_postgres "$pg_bin/pgbench" -i -q -h "$work/pg" -U postgres bench 2>&1 | tail -n 1
-as_postgres "$pg_bin/pgbench" -h "$work/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench 2>&1 | tee "$work/pgbench.txt" | grep -E '^(tps|latency)'
-pg_tps="$(grep -E '^tps' "$work/pgbench.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
+as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
+    -o "-k $tmp/pg -c listen_addresses='' -c max_connections=100" start >/dev/null
+as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
+as_postgres "$pg_bin/pgbench" -i -q -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
+as_postgres "$pg_bin/pgbench" -h "$tmp/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench 2>&1 | tee "$tmp/pgbench.txt" | grep -E '^(tps|latency)'
+pg_tps="$(grep -E '^tps' "$tmp/pgbench.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 {

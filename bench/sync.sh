@@ -16,7 +16,7 @@
 # (default 1000), TIMEOUT (seconds per run, default 600). Prints the figures and writes them to
 # bench/results/sync-<date>.json. Exits 0 whatever the figures; non-zero if a run did not converge.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 records="${RECORDS:-100000}"
 nodes="${NODES:-10}"
@@ -24,24 +24,9 @@ per_node="${PER_NODE:-1000}"
 timeout_seconds="${TIMEOUT:-600}"
 registry_oin=00000001000000000001
 
-die() { echo "error: $*" >&2; exit 1; }
-
 scripts/setup.sh
-echo "== building knooppunt (release, .build-release)" >&2
-swift build -c release --scratch-path .build-release --product knooppunt 2>&1 | tail -n 1 >&2
-knooppunt="$repo_root/.build-release/release/knooppunt"
-[ -x "$knooppunt" ] || die "no binary at $knooppunt"
-
-tmp="$(mktemp -d)"
-declare -A pid_of=()
-cleanup() {
-    local name
-    for name in "${!pid_of[@]}"; do kill -TERM "${pid_of[$name]}" 2>/dev/null || true; done
-    for name in "${!pid_of[@]}"; do wait "${pid_of[$name]}" 2>/dev/null || true; done
-    if [ -n "${KEEP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_knooppunt
+make_scratch
 
 now() { date +%s.%N; }
 oin_of() { printf '000000010000%05d000' "$1"; }   # member i (1-based)
@@ -60,25 +45,10 @@ json.dump(config, open(path, "w"))
 EOF
 }
 
-# Starts `serve` for data folder $1 (name $2) on a port the kernel picks, and records its URL
-# in url_of[$2] once it listens (not in a subshell: the pid and URL must reach the caller).
+# Starts `serve` for data folder $1 as node $2 and records its URL in url_of[$2].
 start() {
-    local data="$1" name="$2" port=""
-    "$knooppunt" serve --data "$data" --listen 127.0.0.1:0 2>"$data/node.log" >/dev/null </dev/null &
-    pid_of[$name]=$!
-    for _ in $(seq 1 100); do
-        port="$(grep -o '"address":"127.0.0.1:[0-9]*"' "$data/node.log" 2>/dev/null | head -n 1 | grep -o '[0-9]*"$' | tr -d '"')" || true
-        [ -n "$port" ] && { url_of[$name]="https://127.0.0.1:$port"; return; }
-        sleep 0.05
-    done
-    die "$name did not start: $(tail -n 3 "$data/node.log")"
-}
-
-stop() {
-    local name="$1"
-    kill -TERM "${pid_of[$name]}" 2>/dev/null || true
-    wait "${pid_of[$name]}" 2>/dev/null || true
-    unset "pid_of[$name]"
+    start_node "$2" "$1" "$1/node.log"
+    url_of[$2]="https://127.0.0.1:${port_of[$2]}"
 }
 
 # A registry and members m1..m$1, admitted by CSR; every node has fetched the directory once
@@ -149,7 +119,7 @@ wait_for_port() {
 # --- two nodes ---------------------------------------------------------------------------------
 echo "== two nodes: $records knowledge entries from m1 to m2" >&2
 make_federation 2
-for name in m1 m2 registry; do stop "$name"; done
+for name in m1 m2 registry; do stop_process "$name"; done
 generated_at=$(now)
 "$knooppunt" knowledge generate --data "$tmp/m1" --count "$records" >/dev/null
 echo "   generated in $(python3 -c "print(round($(now) - $generated_at, 1))") s (not measured)" >&2
@@ -176,7 +146,7 @@ rejected="$(curl -sS --cacert "$tmp/ca/ca.crt" "${url_of[m2]}/metrics" | awk -v 
 verified=$(( ${applied%.*} + rejected ))
 two_rate=$(python3 -c "print(int($records / ($caught_up - $started)))")
 echo "   m2 caught up in ${two_seconds} s: ${two_rate} records/s, ${verified} signatures verified, ${rejected} rejected; digest ${held%% *}…" >&2
-for name in m1 m2; do stop "$name"; done
+for name in m1 m2; do stop_process "$name"; done
 [ -n "${KEEP:-}" ] && cp "$tmp/m2/node.log" "$tmp/../sync-bench-m2.log"
 rm -rf "$tmp"/*
 url_of=()
@@ -187,7 +157,7 @@ echo "== $nodes nodes (the registry and $members municipalities), $per_node entr
 make_federation "$members"
 names=(registry)
 for i in $(seq 1 "$members"); do names+=("m$i"); done
-for name in "${names[@]}"; do stop "$name"; done
+for name in "${names[@]}"; do stop_process "$name"; done
 seed=1
 for name in "${names[@]}"; do
     "$knooppunt" knowledge generate --data "$tmp/$name" --count "$per_node" --seed "$seed" >/dev/null

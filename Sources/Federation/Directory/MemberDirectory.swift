@@ -60,19 +60,33 @@ public struct DirectoryMember: Sendable, Equatable {
         PeerExpectation(oin: oin, publicKeySHA256: Set(keys.map(\.sha256)))
     }
 
-    var canonicalValue: CanonicalValue {
-        var fields: [String: CanonicalValue] = [
-            "oin": .string(oin.value),
-            "name": .string(name),
-            "baseUrl": .string(baseURL),
-            "certificateSha256": .string(certificateSHA256),
-            "publicKeySha256": .array(keys.map { .string($0.sha256) }),
-            "publicKeySpki": .array(keys.map { .string(Data($0.spkiDER).base64EncodedString()) }),
-            "status": .string(status.rawValue),
-            "updatedAt": .string(updatedAt),
-        ]
-        if let cbsCode { fields["cbsCode"] = .string(cbsCode.value) }
-        return .object(fields)
+    /// The entry in canonical JSON, as the directory lists it: also what the registry's audit
+    /// trail hashes.
+    var canonicalBytes: [UInt8] {
+        var writer = CanonicalJSONWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+
+    /// Writes the entry, members in JCS order; an absent CBS code is left out.
+    func write(to writer: inout CanonicalJSONWriter) {
+        writer.writeObject { entry in
+            entry.writeMember("baseUrl", baseURL)
+            entry.writeMemberIfPresent("cbsCode", cbsCode?.value)
+            entry.writeMember("certificateSha256", certificateSHA256)
+            entry.writeMember("name", name)
+            entry.writeMember("oin", oin.value)
+            entry.writeKey("publicKeySha256")
+            entry.writeArray { list in
+                for key in keys { list.writeString(key.sha256) }
+            }
+            entry.writeKey("publicKeySpki")
+            entry.writeArray { list in
+                for key in keys { list.writeString(Data(key.spkiDER).base64EncodedString()) }
+            }
+            entry.writeMember("status", status.rawValue)
+            entry.writeMember("updatedAt", updatedAt)
+        }
     }
 }
 
@@ -100,23 +114,25 @@ public struct MemberDirectory: Sendable, Equatable {
     }
 
     /// The document without its signature, canonically encoded: exactly the bytes signed.
-    public var signedBytes: [UInt8] { DirectoryCanonicalJSON.encode(.object(unsignedFields)) }
+    public var signedBytes: [UInt8] { canonicalBytes(signature: nil) }
 
     /// The whole document as served and stored, signature included, canonically encoded.
-    func documentBytes(signature: [UInt8]) -> [UInt8] {
-        var fields = unsignedFields
-        fields["signature"] = .string(Data(signature).base64EncodedString())
-        return DirectoryCanonicalJSON.encode(.object(fields))
-    }
+    func documentBytes(signature: [UInt8]) -> [UInt8] { canonicalBytes(signature: signature) }
 
-    private var unsignedFields: [String: CanonicalValue] {
-        [
-            "serial": .integer(serial),
-            "issuedAt": .string(issuedAt),
-            "signerOin": .string(signerOIN.value),
-            "signerCertificate": .string(Data(signerCertificateDER).base64EncodedString()),
-            "members": .array(members.map(\.canonicalValue)),
-        ]
+    /// The document in canonical JSON, members in JCS order; "signature" sorts between "serial"
+    /// and "signerCertificate".
+    private func canonicalBytes(signature: [UInt8]?) -> [UInt8] {
+        CanonicalJSONWriter.object { document in
+            document.writeMember("issuedAt", issuedAt)
+            document.writeKey("members")
+            document.writeArray { list in
+                for member in members { member.write(to: &list) }
+            }
+            document.writeMember("serial", serial)
+            document.writeMemberIfPresent("signature", signature.map { Data($0).base64EncodedString() })
+            document.writeMember("signerCertificate", Data(signerCertificateDER).base64EncodedString())
+            document.writeMember("signerOin", signerOIN.value)
+        }
     }
 }
 

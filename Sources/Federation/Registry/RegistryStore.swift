@@ -224,8 +224,7 @@ public struct RegistryStore: Sendable {
                            [.integer(milliseconds), .text(now)])
         let after = try member(oin, in: connection)
         try AuditLog.record(in: connection, actor: "cli", action: action, resource: "member", resourceID: oin.value,
-                            version: nil, oldContent: before.map { DirectoryCanonicalJSON.encode($0.canonicalValue) },
-                            newContent: after.map { DirectoryCanonicalJSON.encode($0.canonicalValue) }, requestID: nil)
+                            version: nil, oldContent: before?.canonicalBytes, newContent: after?.canonicalBytes, requestID: nil)
     }
 
     private func member(_ oin: OIN, in connection: SQLiteConnection) throws -> DirectoryMember? {

@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// Where a claim stands.
 public enum ClaimStatus: String, Sendable, CaseIterable, Codable {
@@ -75,14 +76,14 @@ public struct Claim: Sendable, Equatable, Encodable {
 
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.string("id", id)
-        writer.string("rejectionReason", rejectionReason)
-        writer.string("resident", resident)
-        writer.string("status", status.rawValue)
-        writer.string("taskId", taskId)
-        writer.string("transferId", transferId)
-        return writer.finish()
+        CanonicalJSONWriter.object { writer in
+            writer.writeMember("id", id)
+            writer.writeMember("rejectionReason", rejectionReason)
+            writer.writeMember("resident", resident)
+            writer.writeMember("status", status.rawValue)
+            writer.writeMember("taskId", taskId)
+            writer.writeMember("transferId", transferId)
+        }
     }
 }
 

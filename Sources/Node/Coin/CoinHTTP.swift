@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// What the coin routes share: the scopes per kind of caller, the Idempotency-Key header, ids in
 /// paths, free text screened for personal data, and the shapes of created and paged responses.
@@ -128,20 +129,21 @@ enum CoinHTTP {
     /// more per payment than the ledger's own SQL. The bytes equal `Response.json(transfer)`'s
     /// (sorted keys, absent fields left out); a test pins that.
     static func transferResponse(_ transfer: Transfer, status: HTTPStatus = .ok) -> Response {
-        var writer = CanonicalJSONWriter()
-        writer.integer("amountCents", transfer.amountCents)
-        writer.string("code", transfer.code.rawValue)
-        writer.string("createdAt", transfer.createdAt)
-        writer.string("creditAccount", transfer.creditAccount)
-        writer.string("debitAccount", transfer.debitAccount)
-        writer.string("id", transfer.id)
-        writer.stringIfPresent("postedAt", transfer.postedAt)
-        writer.stringIfPresent("reference", transfer.reference)
-        writer.string("state", transfer.state.rawValue)
-        writer.stringIfPresent("timeoutAt", transfer.timeoutAt)
-        writer.stringIfPresent("voidReason", transfer.voidReason?.rawValue)
-        writer.stringIfPresent("voidedAt", transfer.voidedAt)
-        return Response.bytes(writer.finish(), contentType: "application/json", status: status)
+        let body = CanonicalJSONWriter.object { writer in
+            writer.writeMember("amountCents", transfer.amountCents)
+            writer.writeMember("code", transfer.code.rawValue)
+            writer.writeMember("createdAt", transfer.createdAt)
+            writer.writeMember("creditAccount", transfer.creditAccount)
+            writer.writeMember("debitAccount", transfer.debitAccount)
+            writer.writeMember("id", transfer.id)
+            writer.writeMemberIfPresent("postedAt", transfer.postedAt)
+            writer.writeMemberIfPresent("reference", transfer.reference)
+            writer.writeMember("state", transfer.state.rawValue)
+            writer.writeMemberIfPresent("timeoutAt", transfer.timeoutAt)
+            writer.writeMemberIfPresent("voidReason", transfer.voidReason?.rawValue)
+            writer.writeMemberIfPresent("voidedAt", transfer.voidedAt)
+        }
+        return Response.bytes(body, contentType: "application/json", status: status)
     }
 
     /// Checks the query's keys and paging, letting `filters` read and check its own keys.

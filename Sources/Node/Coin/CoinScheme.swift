@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// The municipality's coin scheme: the coin's code and name (Heerlen's `HEITJE`, "Heerlens
 /// Heitje") and the yearly issuance budget that caps rewards. It lives in the database, beside the
@@ -30,11 +31,11 @@ public struct CoinScheme: Sendable, Equatable, Encodable {
 
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.string("code", code)
-        writer.string("name", name)
-        writer.integer("yearlyIssuanceBudgetCents", yearlyIssuanceBudgetCents)
-        return writer.finish()
+        CanonicalJSONWriter.object { writer in
+            writer.writeMember("code", code)
+            writer.writeMember("name", name)
+            writer.writeMember("yearlyIssuanceBudgetCents", yearlyIssuanceBudgetCents)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// Staff's side of the scheme: its settings, merchants, tasks and decisions on claims, each
 /// change written with its audit entry in the same transaction; and the residents' claims.
@@ -98,11 +99,11 @@ extension CoinService {
     /// A resident's claim on a task, taken while the task is open and has places left; one per
     /// resident and task. `id` is the client's Idempotency-Key, or a fresh UUID.
     public func submitClaim(id: String, taskID: String, resident: String, note: String?) throws -> ClaimOutcome {
-        var fingerprint = CanonicalJSONWriter()
-        fingerprint.string("note", note)
-        fingerprint.string("resident", resident)
-        fingerprint.string("taskId", taskID)
-        let requestHash = Digest.sha256(fingerprint.finish())
+        let requestHash = Digest.sha256(CanonicalJSONWriter.object { fingerprint in
+            fingerprint.writeMember("note", note)
+            fingerprint.writeMember("resident", resident)
+            fingerprint.writeMember("taskId", taskID)
+        })
         let now = ledger.now
         return try inFlight.run(key: "claim:\(id)") {
             try writer.write { connection in

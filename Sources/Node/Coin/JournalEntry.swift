@@ -1,3 +1,5 @@
+import Schemas
+
 /// What a journal entry records.
 public enum JournalEvent: String, Sendable, CaseIterable, Codable {
     /// A single-phase transfer: debit and credit move at once.
@@ -66,18 +68,18 @@ public struct JournalEntry: Sendable, Equatable {
 
     /// The bytes the hash covers; see the type's documentation for the exact form.
     public var canonicalBytes: [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.integer("amountCents", amountCents)
-        writer.string("at", at)
-        writer.string("code", code.rawValue)
-        writer.string("creditAccount", creditAccount)
-        writer.string("debitAccount", debitAccount)
-        writer.string("event", event.rawValue)
-        writer.string("reference", reference)
-        writer.integer("sequence", sequence)
-        writer.string("timeoutAt", timeoutAt)
-        writer.string("transferId", transferID)
-        return writer.finish()
+        CanonicalJSONWriter.object { writer in
+            writer.writeMember("amountCents", amountCents)
+            writer.writeMember("at", at)
+            writer.writeMember("code", code.rawValue)
+            writer.writeMember("creditAccount", creditAccount)
+            writer.writeMember("debitAccount", debitAccount)
+            writer.writeMember("event", event.rawValue)
+            writer.writeMember("reference", reference)
+            writer.writeMember("sequence", sequence)
+            writer.writeMember("timeoutAt", timeoutAt)
+            writer.writeMember("transferId", transferID)
+        }
     }
 
     /// This entry's hash in the chain after `previousHash`.

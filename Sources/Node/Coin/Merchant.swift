@@ -1,3 +1,5 @@
+import Schemas
+
 /// A local business registered by staff to accept the coin. Its `id` is the pseudonymous holder
 /// reference of its account (`merchant:<id>`); its `name` is the trade name residents see, which
 /// is public by nature (it is on the shop front and in the KvK register), so it is not screened
@@ -30,11 +32,11 @@ public struct Merchant: Sendable, Equatable, Encodable {
 
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.boolean("active", active)
-        writer.string("id", id)
-        writer.string("name", name)
-        return writer.finish()
+        CanonicalJSONWriter.object { writer in
+            writer.writeMember("active", active)
+            writer.writeMember("id", id)
+            writer.writeMember("name", name)
+        }
     }
 }
 

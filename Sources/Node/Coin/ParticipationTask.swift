@@ -1,3 +1,5 @@
+import Schemas
+
 /// A participation task: a small job in public space that staff offer and residents take on for a
 /// reward (Heerlen's "clear litter from the Aambos park paths", €5, 20 places). Claims are taken
 /// from `periodStart` to `periodEnd` (dates, inclusive, UTC); at most `capacity` claims are
@@ -48,16 +50,16 @@ public struct ParticipationTask: Sendable, Equatable, Encodable {
 
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.integer("capacity", capacity)
-        writer.string("description", description)
-        writer.string("id", id)
-        writer.string("location", location)
-        writer.string("periodEnd", periodEnd)
-        writer.string("periodStart", periodStart)
-        writer.integer("rewardCents", rewardCents)
-        writer.string("title", title)
-        return writer.finish()
+        CanonicalJSONWriter.object { writer in
+            writer.writeMember("capacity", capacity)
+            writer.writeMember("description", description)
+            writer.writeMember("id", id)
+            writer.writeMember("location", location)
+            writer.writeMember("periodEnd", periodEnd)
+            writer.writeMember("periodStart", periodStart)
+            writer.writeMember("rewardCents", rewardCents)
+            writer.writeMember("title", title)
+        }
     }
 
     /// Nil when `text` is a real calendar date written `YYYY-MM-DD`, else the reason.

@@ -1,3 +1,5 @@
+import Schemas
+
 /// A request to create a transfer, validated and ready for the ledger: from `POST /transfers`
 /// itself, or made by a payment, a redemption or a claim's approval.
 public struct TransferRequest: Sendable, Equatable {
@@ -40,15 +42,15 @@ public struct TransferRequest: Sendable, Equatable {
 
     private static func fingerprint(id: String, debit: AccountID, credit: AccountID, amountCents: Int64, code: TransferCode,
                                      reference: String?, pendingTimeoutSeconds: Int64?, operation: String) -> [UInt8] {
-        var writer = CanonicalJSONWriter()
-        writer.integer("amountCents", amountCents)
-        writer.string("code", code.rawValue)
-        writer.string("creditAccount", credit.description)
-        writer.string("debitAccount", debit.description)
-        writer.string("id", id)
-        writer.string("operation", operation)
-        writer.integer("pendingTimeoutSeconds", pendingTimeoutSeconds)
-        writer.string("reference", reference)
-        return Digest.sha256(writer.finish())
+        Digest.sha256(CanonicalJSONWriter.object { writer in
+            writer.writeMember("amountCents", amountCents)
+            writer.writeMember("code", code.rawValue)
+            writer.writeMember("creditAccount", credit.description)
+            writer.writeMember("debitAccount", debit.description)
+            writer.writeMember("id", id)
+            writer.writeMember("operation", operation)
+            writer.writeMember("pendingTimeoutSeconds", pendingTimeoutSeconds)
+            writer.writeMember("reference", reference)
+        })
     }
 }

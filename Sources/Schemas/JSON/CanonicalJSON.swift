@@ -29,6 +29,8 @@ public enum CanonicalJSONError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// Canonical JSON, RFC 8785 (JCS): the one byte sequence the federation signs for a record.
+/// Trees and `Encodable` values go through `CanonicalJSONWriter`, which also writes the member
+/// directory and the coin journal, so every signed or hashed byte follows the same rules.
 ///
 /// - Object members sorted by the UTF-16 code units of their keys; no insignificant whitespace.
 /// - Strings escape only `"`, `\` and the controls below U+0020 (`\b \t \n \f \r` in short form,
@@ -49,9 +51,9 @@ public enum CanonicalJSON {
 
     /// The canonical bytes of a JSON tree.
     public static func encode(_ value: JSONValue) throws(CanonicalJSONError) -> [UInt8] {
-        var output: [UInt8] = []
-        try write(value, into: &output)
-        return output
+        var writer = CanonicalJSONWriter()
+        try write(value, to: &writer)
+        return writer.bytes
     }
 
     /// Parses JSON text and writes it canonically; a canonical input comes back unchanged.
@@ -68,39 +70,36 @@ public enum CanonicalJSON {
 
     /// Writes `value`; a non-finite number throws with its path, which is spelled out only
     /// while the error unwinds, never on the way down.
-    private static func write(_ value: JSONValue, into output: inout [UInt8]) throws(CanonicalJSONError) {
+    private static func write(_ value: JSONValue, to writer: inout CanonicalJSONWriter) throws(CanonicalJSONError) {
         switch value {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: writer.writeNull()
+        case .bool(let flag): writer.writeBool(flag)
         case .number(let number):
             guard number.isFinite else { throw .nonFiniteNumber(path: "") }
-            output.append(contentsOf: ECMAScriptNumber.string(number).utf8)
-        case .string(let text): writeString(text, into: &output)
+            writer.writeNumber(number)
+        case .string(let text): writer.writeString(text)
         case .array(let items):
-            output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                do {
-                    try write(item, into: &output)
-                } catch {
-                    throw error.nested(under: String(index))
+            try writer.writeArray { (array) throws(CanonicalJSONError) in
+                for (index, item) in items.enumerated() {
+                    do throws(CanonicalJSONError) {
+                        try write(item, to: &array)
+                    } catch {
+                        throw error.nested(under: String(index))
+                    }
                 }
             }
-            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, key) in sortedKeys(members.keys).enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(key, into: &output)
-                output.append(UInt8(ascii: ":"))
-                do {
-                    // The key came from `members.keys`, so the lookup cannot miss.
-                    try write(members[key]!, into: &output)
-                } catch {
-                    throw error.nested(under: key)
+            try writer.writeObject { (object) throws(CanonicalJSONError) in
+                for key in sortedKeys(members.keys) {
+                    object.writeKey(key)
+                    do throws(CanonicalJSONError) {
+                        // The key came from `members.keys`, so the lookup cannot miss.
+                        try write(members[key]!, to: &object)
+                    } catch {
+                        throw error.nested(under: key)
+                    }
                 }
             }
-            output.append(UInt8(ascii: "}"))
         }
     }
 
@@ -108,32 +107,12 @@ public enum CanonicalJSON {
     /// (Swift's own `String` order compares by Unicode scalars after normalization, which is
     /// not the same.)
     static func sortedKeys(_ keys: some Collection<String>) -> [String] {
-        keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        keys.sorted(by: precedes)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func writeString(_ text: String, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        // Only ASCII bytes are ever escaped, and in UTF-8 no byte of a multi-byte scalar is
-        // ASCII, so escaping byte by byte is exact.
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: output.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x00..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
+    /// Whether `first` comes before `second` in JCS key order.
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        first.utf16.lexicographicallyPrecedes(second.utf16)
     }
 }
 

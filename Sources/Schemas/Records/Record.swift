@@ -21,15 +21,7 @@ extension RecordContent {
     /// The record's metadata fields (`id`, `origin`, ...) are ignored if present, so a client can
     /// send back what it read; everything else unknown is an `unknown-field` issue.
     public static func decodeDraft(from bytes: some Collection<UInt8>) -> Result<Self, ValidationFailure> {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            return .failure(ValidationFailure(issues: [
-                ValidationIssue(name: "body", code: ValidationCode.invalidJSON, reason: error.description),
-            ]))
-        }
-        return decodeDraft(from: json)
+        parseBody(bytes).flatMap { decodeDraft(from: $0) }
     }
 
     /// Every problem with this value, by the same rules `decodeDraft` applies; empty when valid.
@@ -161,15 +153,7 @@ public struct Record<Content: RecordContent>: Sendable, Equatable, Codable {
     /// Reads a stored or replicated record strictly: metadata and content by the same rules as
     /// a draft, no unknown fields, and no content fields on a tombstone.
     public static func decode(from bytes: some Collection<UInt8>) -> Result<Record, ValidationFailure> {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            return .failure(ValidationFailure(issues: [
-                ValidationIssue(name: "body", code: ValidationCode.invalidJSON, reason: error.description),
-            ]))
-        }
-        return decode(from: json)
+        parseBody(bytes).flatMap { decode(from: $0) }
     }
 
     public static func decode(from json: JSONValue) -> Result<Record, ValidationFailure> {

@@ -57,58 +57,45 @@ enum Read {
     }
 
     static func keyword<K: KeywordEnum>(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> K? {
-        guard let text = string(value, at: path, &issues) else { return nil }
-        guard let keyword = K(rawValue: text) else {
-            let allowed = K.allCases.map(\.rawValue).joined(separator: ", ")
-            issues.add(path, ValidationCode.unknownValue, "must be one of: \(allowed)")
-            return nil
-        }
-        return keyword
+        parsed(value, at: path, &issues, code: ValidationCode.unknownValue,
+               reason: "must be one of: \(K.allCases.map(\.rawValue).joined(separator: ", "))") { K(rawValue: $0) }
     }
 
     static func uuid(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> UUID? {
-        guard let text = string(value, at: path, &issues) else { return nil }
-        guard text.utf8.count == 36, let uuid = UUID(uuidString: text) else {
-            issues.add(path, ValidationCode.invalid, "expected a UUID such as 5f0c6d1e-8a4b-4c1e-9f3a-2b7d8e9f0a1b")
-            return nil
+        parsed(value, at: path, &issues, reason: "expected a UUID such as 5f0c6d1e-8a4b-4c1e-9f3a-2b7d8e9f0a1b") { text in
+            text.utf8.count == 36 ? UUID(uuidString: text) : nil
         }
-        return uuid
     }
 
     static func oin(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> OIN? {
-        guard let text = string(value, at: path, &issues) else { return nil }
-        guard let oin = OIN(text) else {
-            issues.add(path, ValidationCode.invalid, "an OIN is exactly \(OIN.digitCount) digits, as a string")
-            return nil
-        }
-        return oin
+        parsed(value, at: path, &issues, reason: "an OIN is exactly \(OIN.digitCount) digits, as a string") { OIN($0) }
     }
 
     static func cbsCode(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> CBSCode? {
-        guard let text = string(value, at: path, &issues) else { return nil }
-        guard let code = CBSCode(text) else {
-            issues.add(path, ValidationCode.invalid, "a CBS code is exactly \(CBSCode.digitCount) digits, as a string")
-            return nil
-        }
-        return code
+        parsed(value, at: path, &issues, reason: "a CBS code is exactly \(CBSCode.digitCount) digits, as a string") { CBSCode($0) }
     }
 
     static func calendarDate(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> CalendarDate? {
-        guard let text = string(value, at: path, &issues) else { return nil }
-        guard let date = CalendarDate(text) else {
-            issues.add(path, ValidationCode.invalid, "expected an existing date as YYYY-MM-DD")
-            return nil
-        }
-        return date
+        parsed(value, at: path, &issues, reason: "expected an existing date as YYYY-MM-DD") { CalendarDate($0) }
     }
 
     static func timestamp(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList) -> Date? {
+        parsed(value, at: path, &issues, reason: "expected an RFC 3339 date-time such as 2026-11-23T13:45:12.123Z") {
+            RFC3339Timestamp.date(from: $0)
+        }
+    }
+
+    /// A string (NFC, as `string` reads it) that `parse` turns into a value; when it cannot, the
+    /// issue `code` with `reason` says what was expected.
+    private static func parsed<T>(_ value: JSONValue, at path: FieldPath, _ issues: inout IssueList,
+                                  code: String = ValidationCode.invalid, reason: @autoclosure () -> String,
+                                  _ parse: (String) -> T?) -> T? {
         guard let text = string(value, at: path, &issues) else { return nil }
-        guard let date = RFC3339Timestamp.date(from: text) else {
-            issues.add(path, ValidationCode.invalid, "expected an RFC 3339 date-time such as 2026-11-23T13:45:12.123Z")
+        guard let parsed = parse(text) else {
+            issues.add(path, code, reason())
             return nil
         }
-        return date
+        return parsed
     }
 }
 
@@ -177,6 +164,18 @@ struct ObjectReader {
             }
         }
         return isComplete ? result : nil
+    }
+}
+
+/// Parses a body as JSON; text that is not JSON gives one `invalid-json` issue, named `body`,
+/// saying at which line and column it went wrong.
+func parseBody(_ bytes: some Collection<UInt8>) -> Result<JSONValue, ValidationFailure> {
+    do {
+        return .success(try JSONParser.parse(bytes))
+    } catch {
+        return .failure(ValidationFailure(issues: [
+            ValidationIssue(name: "body", code: ValidationCode.invalidJSON, reason: error.description),
+        ]))
     }
 }
 

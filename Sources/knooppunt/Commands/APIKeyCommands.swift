@@ -26,9 +26,9 @@ struct APIKeyCreateCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        let created = try APIKeyStore(database: database).create(name: name, scopes: scopes)
+        let created = try NodeAssembly.withDatabase(dataDirectory: dataDirectory) {
+            try APIKeyStore(database: $0).create(name: name, scopes: scopes)
+        }
         print("created API key \(created.id) for \(name) with scopes \(scopes.joined(separator: ","))")
         print("store it now: it is not kept and cannot be shown again")
         print(created.token)
@@ -49,9 +49,7 @@ struct APIKeyListCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        for key in try APIKeyStore(database: database).list() {
+        for key in try NodeAssembly.withDatabase(dataDirectory: dataDirectory, { try APIKeyStore(database: $0).list() }) {
             let state = key.revokedAt.map { "revoked \($0)" } ?? "active"
             print("\(key.id)  \(key.name)  \(key.scopes.joined(separator: ","))  created \(key.createdAt)  \(state)")
         }
@@ -77,9 +75,7 @@ struct APIKeyRevokeCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        try APIKeyStore(database: database).revoke(id: id)
+        try NodeAssembly.withDatabase(dataDirectory: dataDirectory) { try APIKeyStore(database: $0).revoke(id: id) }
         print("revoked API key \(id)")
         return 0
     }

@@ -9,10 +9,13 @@ struct NodeWriteContext {
     let database: Database
     let signer: NodeKeySigner
 
-    init(dataDirectory: String) throws {
-        configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
-        signer = try NodeKeySigner(dataDirectory: dataDirectory, configuration: configuration)
-        database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
+    /// Runs `body` with the node's context; the database is closed again when it returns.
+    static func withContext<T>(dataDirectory: String, _ body: (NodeWriteContext) throws -> T) throws -> T {
+        let configuration = try NodeConfiguration.load(dataDirectory: dataDirectory)
+        let signer = try NodeKeySigner(dataDirectory: dataDirectory, configuration: configuration)
+        return try NodeAssembly.withDatabase(dataDirectory: dataDirectory) {
+            try body(NodeWriteContext(configuration: configuration, database: $0, signer: signer))
+        }
     }
 }
 
@@ -37,18 +40,18 @@ struct SolutionsImportCommand: Command {
         guard data.count <= SchemaLimits.maxYAMLBytes else {
             throw CommandFailure("\(file) is larger than \(SchemaLimits.maxYAMLBytes) bytes; publiccode.yml files are a few kilobytes")
         }
-        let context = try NodeWriteContext(dataDirectory: dataDirectory)
-        defer { context.database.close() }
-        let draft: SolutionDraft
-        switch PublicCode.solution(fromYAML: Array(data), organisation: context.configuration.oin) {
-        case .success(let decoded): draft = decoded
-        case .failure(let failure):
-            throw CommandFailure("\(file) cannot be imported:\n" + failure.issues.map { "  \($0.name) [\($0.code)]: \($0.reason)" }.joined(separator: "\n"))
+        try NodeWriteContext.withContext(dataDirectory: dataDirectory) { context in
+            let draft: SolutionDraft
+            switch PublicCode.solution(fromYAML: Array(data), organisation: context.configuration.oin) {
+            case .success(let decoded): draft = decoded
+            case .failure(let failure):
+                throw CommandFailure("\(file) cannot be imported:\n" + failure.issues.map { "  \($0.name) [\($0.code)]: \($0.reason)" }.joined(separator: "\n"))
+            }
+            let store = RecordStore<SolutionKind>(database: context.database, localOrigin: context.configuration.oin, signer: context.signer)
+            let stored = try store.create(draft, by: WriteActor("cli"))
+            print("imported \(draft.name.preferring(.en) ?? "solution") as /api/solutions/v1/solutions/\(stored.id)")
+            print(stored.id)
         }
-        let store = RecordStore<SolutionKind>(database: context.database, localOrigin: context.configuration.oin, signer: context.signer)
-        let stored = try store.create(draft, by: WriteActor("cli"))
-        print("imported \(draft.name.preferring(.en) ?? "solution") as /api/solutions/v1/solutions/\(stored.id)")
-        print(stored.id)
         return 0
     }
 }
@@ -80,10 +83,10 @@ struct CatalogueLoadSamplesCommand: Command {
     func run() throws -> Int32 {
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
         let samples = try SampleCatalogue(bytes: Array(data))
-        let context = try NodeWriteContext(dataDirectory: dataDirectory)
-        defer { context.database.close() }
-        let summary = try samples.load(database: context.database, localOrigin: context.configuration.oin, signer: context.signer)
-        print("\(context.configuration.name): \(summary)")
+        try NodeWriteContext.withContext(dataDirectory: dataDirectory) { context in
+            let summary = try samples.load(database: context.database, localOrigin: context.configuration.oin, signer: context.signer)
+            print("\(context.configuration.name): \(summary)")
+        }
         return 0
     }
 }
@@ -114,13 +117,13 @@ struct KnowledgeGenerateCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let context = try NodeWriteContext(dataDirectory: dataDirectory)
-        defer { context.database.close() }
-        var generator = SyntheticKnowledge(seed: seed)
-        let started = ContinuousClock.now
-        let written = try generator.load(count: count, database: context.database, localOrigin: context.configuration.oin,
-                                         signer: context.signer)
-        print("wrote \(written) knowledge entries in \(ContinuousClock.now - started)")
+        try NodeWriteContext.withContext(dataDirectory: dataDirectory) { context in
+            var generator = SyntheticKnowledge(seed: seed)
+            let started = ContinuousClock.now
+            let written = try generator.load(count: count, database: context.database, localOrigin: context.configuration.oin,
+                                             signer: context.signer)
+            print("wrote \(written) knowledge entries in \(ContinuousClock.now - started)")
+        }
         return 0
     }
 }

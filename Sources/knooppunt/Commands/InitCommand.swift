@@ -151,16 +151,16 @@ struct InitCommand: Command {
             try PEMFile.writeRequest(request, to: layout.signingRequestPath)
         }
         try configuration.write(dataDirectory: dataDirectory)
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        if let registryCertificate, let baseURL {
-            // The registry is a member of the directory it signs, so members accept its calls too.
-            try RegistryStore(database: database, registryOIN: oin)
-                .addRegistryItself(name: name, baseURL: baseURL, certificate: registryCertificate)
-        }
-        if coinCode != nil || coinName != nil || coinBudgetCents != nil {
-            let scheme = try CoinSchemeStore.configure(database, code: coinCode, name: coinName, yearlyIssuanceBudgetCents: coinBudgetCents)
-            print("coin scheme: \(scheme.code) \"\(scheme.name)\", yearly issuance budget \(scheme.yearlyIssuanceBudgetCents) cents")
+        try NodeAssembly.withDatabase(dataDirectory: dataDirectory) { database in
+            if let registryCertificate, let baseURL {
+                // The registry is a member of the directory it signs, so members accept its calls too.
+                try RegistryStore(database: database, registryOIN: oin)
+                    .addRegistryItself(name: name, baseURL: baseURL, certificate: registryCertificate)
+            }
+            if coinCode != nil || coinName != nil || coinBudgetCents != nil {
+                let scheme = try CoinSchemeStore.configure(database, code: coinCode, name: coinName, yearlyIssuanceBudgetCents: coinBudgetCents)
+                print("coin scheme: \(scheme.code) \"\(scheme.name)\", yearly issuance budget \(scheme.yearlyIssuanceBudgetCents) cents")
+            }
         }
         print("initialised \(role.rawValue) node \(name) (OIN \(oin)) in \(dataDirectory)")
         if let baseURL {

@@ -16,9 +16,9 @@ struct LedgerVerifyCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        let report = try database.read { try LedgerVerifier().verify($0) }
+        let report = try NodeAssembly.withDatabase(dataDirectory: dataDirectory) { database in
+            try database.read { try LedgerVerifier().verify($0) }
+        }
         print("journal: \(report.entryCount) entries, head \(report.headHash)")
         print("stored: \(report.transferCount) transfers, \(report.accountCount) accounts")
         for problem in report.problems {

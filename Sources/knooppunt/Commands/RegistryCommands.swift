@@ -18,9 +18,9 @@ struct RegistryFolder {
     var authorityDirectory: String { DataFolderLayout(dataDirectory: dataDirectory).authorityDirectory }
 
     func withStore<T>(_ body: (RegistryStore) throws -> T) throws -> T {
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        return try body(RegistryStore(database: database, registryOIN: configuration.oin))
+        try NodeAssembly.withDatabase(dataDirectory: dataDirectory) {
+            try body(RegistryStore(database: $0, registryOIN: configuration.oin))
+        }
     }
 }
 

@@ -33,29 +33,30 @@ struct SyncCommand: Command {
             selected = selected.filter { $0.oin == peer }
             guard !selected.isEmpty else { throw KnownMembersError.notAnActiveMember(peer) }
         }
-        let database = try NodeRuntime.openDatabase(dataDirectory: dataDirectory, extensions: NodeAssembly.extensions)
-        defer { database.close() }
-        let level = LogLevel(name: configuration.logLevel) ?? .info
-        let round = SyncRound(
-            database: database, localOrigin: configuration.oin,
-            appliers: NodeRuntime.replicaAppliers(extensions: NodeAssembly.extensions, localOrigin: configuration.oin),
-            peers: peers, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration),
-            logger: Logger(label: "sync", minimumLevel: max(level, .warning)), metrics: Metrics(version: SoftwareVersion.current))
-        var failed = false
-        for peer in selected {
-            // Several rounds while a peer has a backlog longer than one round's page bound.
-            var total = PullReport(peer: peer.oin.value)
-            var report: PullReport
-            repeat {
-                report = round.pull([peer])[0]
-                total.pages += report.pages
-                total.applied += report.applied
-                total.notNewer += report.notNewer
-                total.rejected.merge(report.rejected, uniquingKeysWith: +)
-                total.restartedFromZero = total.restartedFromZero || report.restartedFromZero
-            } while report.failure == nil && !report.caughtUp && report.pages > 0
-            print(Self.describe(peer, total: total, last: report))
-            failed = failed || report.failure != nil
+        let failed = try NodeAssembly.withDatabase(dataDirectory: dataDirectory) { database in
+            let level = LogLevel(name: configuration.logLevel) ?? .info
+            let round = SyncRound(
+                database: database, localOrigin: configuration.oin,
+                appliers: NodeRuntime.replicaAppliers(extensions: NodeAssembly.extensions, localOrigin: configuration.oin),
+                peers: peers, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration),
+                logger: Logger(label: "sync", minimumLevel: max(level, .warning)), metrics: Metrics(version: SoftwareVersion.current))
+            var failed = false
+            for peer in selected {
+                // Several rounds while a peer has a backlog longer than one round's page bound.
+                var total = PullReport(peer: peer.oin.value)
+                var report: PullReport
+                repeat {
+                    report = round.pull([peer])[0]
+                    total.pages += report.pages
+                    total.applied += report.applied
+                    total.notNewer += report.notNewer
+                    total.rejected.merge(report.rejected, uniquingKeysWith: +)
+                    total.restartedFromZero = total.restartedFromZero || report.restartedFromZero
+                } while report.failure == nil && !report.caughtUp && report.pages > 0
+                print(Self.describe(peer, total: total, last: report))
+                failed = failed || report.failure != nil
+            }
+            return failed
         }
         if selected.isEmpty { print("no other active members to pull") }
         return failed ? CommandLineTool.failureExitCode : 0

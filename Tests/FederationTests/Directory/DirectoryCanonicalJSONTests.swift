@@ -7,25 +7,6 @@ import Testing
 /// The bytes the directory signature covers. Pinned: a change here breaks every signature made
 /// before it, so it must be deliberate.
 @Suite struct DirectoryCanonicalJSONTests {
-    @Test func keysSortedNoWhitespaceAndJCSEscapes() {
-        let value = CanonicalValue.object([
-            "z": .integer(-12),
-            "a": .array([.bool(true), .bool(false), .string("é\u{2028}")]),
-            "B": .string("quote\" backslash\\ nl\n tab\t bell\u{07} del\u{7f}"),
-            "aa": .object([:]),
-        ])
-        let expected = #"{"B":"quote\" backslash\\ nl\n tab\t bell\u0007 del"# + "\u{7f}" + #"","a":[true,false,"é"# + "\u{2028}"
-            + #""],"aa":{},"z":-12}"#
-        #expect(DirectoryCanonicalJSON.encode(value) == Array(expected.utf8))
-    }
-
-    @Test func keysSortByUTF16CodeUnits() {
-        // U+FF5E (one UTF-16 unit, 0xFF5E) sorts before U+1F600 (surrogates 0xD83D…) in JCS order,
-        // the reverse of their scalar order.
-        let value = CanonicalValue.object(["\u{1F600}": .integer(1), "\u{FF5E}": .integer(2)])
-        #expect(DirectoryCanonicalJSON.encode(value) == Array("{\"\u{1F600}\":1,\"\u{FF5E}\":2}".utf8))
-    }
-
     @Test func directoryMemberBytesArePinned() {
         let member = DirectoryMember(
             oin: OIN("00000001000000917000")!, name: "Heerlen", cbsCode: CBSCode("0917"), baseURL: "https://knooppunt.heerlen.nl",

@@ -131,6 +131,24 @@ import Testing
         }
     }
 
+    /// The audit trail hashes a member entry in the directory's canonical JSON; pinned, written out
+    /// by hand, so an entry's hash stays comparable with those audited before.
+    @Test func auditHashesTheMemberEntryAsPinned() throws {
+        try withTemporaryDirectory { directory in
+            let setup = try Setup(directory)
+            let member = try setup.admit(setup.request(zoetermeerOIN, "Zoetermeer", key: try PrivateKey.generateP256())).member
+            let key = try #require(member.keys.first)
+            let expected = #"{"baseUrl":"https://127.0.0.1:8442","cbsCode":"0637","certificateSha256":""# + member.certificateSHA256
+                + #"","name":"Zoetermeer","oin":""# + zoetermeerOIN.value + #"","publicKeySha256":[""# + key.sha256
+                + #""],"publicKeySpki":[""# + Data(key.spkiDER).base64EncodedString() + #""],"status":"active","updatedAt":""#
+                + member.updatedAt + #""}"#
+            let audit = try setup.database.read { try AuditLog.page(in: $0, resource: "member", request: PageRequest(page: 1, size: 1)) }
+            let entry = try #require(audit.entries.first)
+            #expect(entry.action == "admit" && entry.resourceId == zoetermeerOIN.value && entry.oldHash == nil)
+            #expect(entry.newHash == Digest.sha256Hex(Array(expected.utf8)))
+        }
+    }
+
     @Test(arguments: [
         ("\"abc\"", "\"abc\"", true), ("W/\"abc\"", "\"abc\"", true), ("\"x\", \"abc\"", "\"abc\"", true),
         ("*", "\"abc\"", true), ("\"abd\"", "\"abc\"", false), ("abc", "\"abc\"", false),

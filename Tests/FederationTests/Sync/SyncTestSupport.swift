@@ -16,10 +16,13 @@ enum Notes {
 
     /// The canonical JSON a note's origin signs.
     static func content(id: String, origin: String, version: Int, deleted: Bool, text: String) -> [UInt8] {
-        DirectoryCanonicalJSON.encode(.object([
-            "id": .string(id), "origin": .string(origin), "version": .integer(Int64(version)), "deleted": .bool(deleted),
-            "text": .string(text),
-        ]))
+        CanonicalJSONWriter.object { note in
+            note.writeMember("deleted", deleted)
+            note.writeMember("id", id)
+            note.writeMember("origin", origin)
+            note.writeMember("text", text)
+            note.writeMember("version", Int64(version))
+        }
     }
 
     struct Row: Equatable {

@@ -1,3 +1,4 @@
+import Schemas
 import Testing
 @testable import Node
 
