@@ -110,7 +110,46 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         return try database.read { connection in try Self.list(query, in: connection) }
     }
 
+    /// Counts the matches, then picks the page's positions, then reads those rows. Picking
+    /// positions first keeps the records' content out of the sort: a search that matches ten
+    /// thousand entries sorts ten thousand small keys instead of ten thousand records.
     static func list(_ query: RecordListQuery, in connection: SQLiteConnection) throws -> (records: [StoredRecord], count: Int) {
+        let (count, positions) = try searchesTheIndexAlone(query)
+            ? pageFromSearchIndex(query, in: connection)
+            : pageFromTable(query, in: connection)
+        guard !positions.isEmpty else { return ([], count) }
+        let placeholders = Array(repeating: "?", count: positions.count).joined(separator: ", ")
+        let rows = try connection.query("SELECT r.position, \(StoredRecord.columns) FROM \(Kind.table) r WHERE r.position IN (\(placeholders))",
+                                        positions.map { .integer($0) })
+        var byPosition: [Int64: StoredRecord] = [:]
+        for row in rows {
+            byPosition[try row.required("position", as: Int64.self)] = try StoredRecord(row: row)
+        }
+        return (positions.compactMap { byPosition[$0] }, count)
+    }
+
+    /// A search with no other filter, ranked by relevance: the full-text index alone answers it,
+    /// since it holds a row for every live record and none for a tombstone (see `upsert`).
+    /// Joining each match to its record just to read `deleted` was most of a search's cost.
+    private static func searchesTheIndexAlone(_ query: RecordListQuery) -> Bool {
+        guard query.search != nil, Kind.searchTable != nil, query.conditions.isEmpty else { return false }
+        return query.sort.allSatisfy { $0.key == .relevance && !$0.isDescending }
+    }
+
+    private static func pageFromSearchIndex(_ query: RecordListQuery, in connection: SQLiteConnection) throws -> (Int, [Int64]) {
+        guard let search = query.search, let searchTable = Kind.searchTable else {
+            preconditionFailure("only a search reaches the index alone")
+        }
+        let match: [SQLValue] = [.text(search.matchExpression)]
+        let count = try connection.queryOne("SELECT count(*) AS n FROM \(searchTable) WHERE \(searchTable) MATCH ?", match)?
+            .int("n") ?? 0
+        let positions = try connection.query(
+            "SELECT rowid AS position FROM \(searchTable) WHERE \(searchTable) MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?",
+            match + [.integer(Int64(query.page.size)), .integer(Int64(query.page.offset))])
+        return (count, try positions.map { try $0.required("position", as: Int64.self) })
+    }
+
+    private static func pageFromTable(_ query: RecordListQuery, in connection: SQLiteConnection) throws -> (Int, [Int64]) {
         var from = "FROM \(Kind.table) r"
         var conditions = ["r.deleted = 0"]
         var parameters: [SQLValue] = []
@@ -127,10 +166,10 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         let whereClause = " WHERE " + conditions.joined(separator: " AND ")
         let count = try connection.queryOne("SELECT count(*) AS n " + from + whereClause, parameters)?.int("n") ?? 0
         let ordering = (query.ordering(searchTable: Kind.searchTable) + ["r.position"]).joined(separator: ", ")
-        let rows = try connection.query(
-            "SELECT \(StoredRecord.columns) " + from + whereClause + " ORDER BY " + ordering + " LIMIT ? OFFSET ?",
+        let positions = try connection.query(
+            "SELECT r.position " + from + whereClause + " ORDER BY " + ordering + " LIMIT ? OFFSET ?",
             parameters + [.integer(Int64(query.page.size)), .integer(Int64(query.page.offset))])
-        return (try rows.map(StoredRecord.init(row:)), count)
+        return (count, try positions.map { try $0.required("position", as: Int64.self) })
     }
 
     static func find(id: String, in connection: SQLiteConnection) throws -> StoredRecord? {

@@ -130,6 +130,29 @@ import Testing
         }
     }
 
+    /// A search without other filters is answered by the full-text index alone; with a filter it
+    /// joins the table. Both must agree, tombstones and paging included.
+    @Test func aSearchAloneAndAFilteredSearchAgreeOnMatchesOrderAndTombstones() throws {
+        try withStores { _, store in
+            var ids: [String] = []
+            for index in 1...12 {
+                let body = String(repeating: "Sensoren meten de luchtkwaliteit. ", count: index % 4 + 1)
+                ids.append(try store.create(Self.entry("Meting \(index)", body: body), by: Self.actor).id)
+            }
+            _ = try store.create(Self.entry("Parkeren", body: "Niets over lucht."), by: Self.actor)
+            _ = try store.delete(id: ids[4], ifMatch: nil, by: Self.actor)
+            let alone = try list(store, [("q", "luchtkwaliteit")])
+            #expect(alone.count == 11 && !alone.contains("Meting 5"), "the tombstone is out of the index")
+            #expect(alone == (try list(store, [("q", "luchtkwaliteit"), ("language", "nl")])))
+            let pages = try (1...3).flatMap { try list(store, [("q", "luchtkwaliteit")], page: $0, size: 4) }
+            #expect(pages == alone)
+            var issues: [InvalidParam] = []
+            var query = RecordListQuery(page: PageRequest(page: 1, size: 4))
+            KnowledgeEntryKind.parseFilters(QueryParameters([(name: "q", value: "luchtkwaliteit")]), &query, &issues)
+            #expect(try store.list(query).count == 11)
+        }
+    }
+
     // MARK: Filters
 
     @Test(arguments: [("2025-12-31", false), ("2026-01-01", true), ("2026-02-15", true), ("2026-03-31", true), ("2026-04-01", false)])
