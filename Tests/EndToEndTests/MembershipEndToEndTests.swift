@@ -91,7 +91,9 @@ import Testing
         let (heerlen, zoetermeer) = (members[0], members[1])
         #expect(federation.registry.stop() == 0)
         #expect(try TestFederation.peerStatus(zoetermeer.node, as: heerlen.certificate) == 200)
-        let failed = TestFederation.waitUntil {
+        // A refresh fails within about two seconds (retries with backoff, then the interval);
+        // the generous bound is for a CI machine running every suite at once.
+        let failed = TestFederation.waitUntil(timeout: .seconds(45)) {
             zoetermeer.node.logLines.contains { $0.contains("member directory refresh failed") }
         }
         #expect(failed != nil, "the refresher noticed the registry is gone")
