@@ -95,8 +95,8 @@ struct ReplicaPageWriter: Sendable {
             var outcome = Outcome()
             for prepared in changes {
                 let change = prepared.change
-                if let held = try ChangeLog.heldVersion(in: connection, origin: change.origin, kind: change.kind, id: change.id),
-                   held >= change.version {
+                let held = try ChangeLog.heldVersion(in: connection, origin: change.origin, kind: change.kind, id: change.id)
+                if let held, held >= change.version {
                     outcome.notNewer += 1
                     continue
                 }
@@ -107,8 +107,8 @@ struct ReplicaPageWriter: Sendable {
                     outcome.invalid.append((change, reason))
                 case .ready(let replica, let applier):
                     let refusal = isolatingEachChange
-                        ? try applyIsolated(replica, with: applier, in: connection)
-                        : try applyDirectly(replica, with: applier, in: connection)
+                        ? try applyIsolated(change, replica, with: applier, replacing: held != nil, in: connection)
+                        : try applyDirectly(change, replica, with: applier, replacing: held != nil, in: connection)
                     if let refusal {
                         outcome.invalid.append((change, refusal))
                     } else {
@@ -122,11 +122,11 @@ struct ReplicaPageWriter: Sendable {
     }
 
     /// The fast path: any refusal aborts the page's transaction with `Refused`.
-    private func applyDirectly(_ replica: any PreparedReplica, with applier: any ReplicaApplier,
+    private func applyDirectly(_ change: RecordChange, _ replica: any PreparedReplica, with applier: any ReplicaApplier, replacing: Bool,
                                in connection: SQLiteConnection) throws -> String? {
         do {
             try applier.apply(replica, in: connection)
-            try ChangeLog.appendReplica(replica.change, in: connection)
+            try ChangeLog.appendReplica(change, replacing: replacing, in: connection)
             return nil
         } catch let error as StoreError {
             guard case .constraint = error else { throw error }
@@ -143,12 +143,12 @@ struct ReplicaPageWriter: Sendable {
     /// rolls the whole page back, to be fetched again next round. A constraint violation and
     /// any error of the component's own (invalid content, a mismatched envelope) are the
     /// change's: it is refused and passed over.
-    private func applyIsolated(_ replica: any PreparedReplica, with applier: any ReplicaApplier,
+    private func applyIsolated(_ change: RecordChange, _ replica: any PreparedReplica, with applier: any ReplicaApplier, replacing: Bool,
                                in connection: SQLiteConnection) throws -> String? {
         try connection.execute("SAVEPOINT replica_change")
         do {
             try applier.apply(replica, in: connection)
-            try ChangeLog.appendReplica(replica.change, in: connection)
+            try ChangeLog.appendReplica(change, replacing: replacing, in: connection)
             try connection.execute("RELEASE replica_change")
             return nil
         } catch let error as StoreError {

@@ -51,8 +51,9 @@ public enum SolutionKind: SharedRecordKind {
         """)
 
     /// The search table without the prefix indexes version 10 gave it (see `createSearchSQL`).
-    static let searchRebuild = Migration(version: 13, name: "solutions search without prefix indexes", sql:
-        SharedRecordTable.rebuildSearchSQL(table: "solutions_search", columns: searchColumns, weights: searchWeights))
+    static let searchRebuild = Migration(version: 40, name: "solutions search without prefix indexes", sql:
+        SharedRecordTable.rebuildSearchSQL(table: "solutions_search", records: table, columns: searchColumns,
+                                           weights: searchWeights))
 
     /// `GET /solutions` filters: theme, status, layer, organisation, license, origin, q.
     static let filterKeys: Set<String> = ["theme", "status", "layer", "organisation", "license", "origin", "q"]

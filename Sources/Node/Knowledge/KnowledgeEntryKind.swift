@@ -42,8 +42,9 @@ public enum KnowledgeEntryKind: SharedRecordKind {
         """)
 
     /// The search table without the prefix indexes version 12 gave it (see `createSearchSQL`).
-    static let searchRebuild = Migration(version: 14, name: "knowledge search without prefix indexes", sql:
-        SharedRecordTable.rebuildSearchSQL(table: "knowledge_search", columns: searchColumns, weights: searchWeights))
+    static let searchRebuild = Migration(version: 41, name: "knowledge search without prefix indexes", sql:
+        SharedRecordTable.rebuildSearchSQL(table: "knowledge_search", records: table, columns: searchColumns,
+                                           weights: searchWeights))
 
     /// `GET /entries` filters and order.
     static let filterKeys: Set<String> = ["kind", "theme", "language", "funder", "origin", "openOn", "q", "sort"]

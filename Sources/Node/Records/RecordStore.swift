@@ -118,9 +118,12 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
             ? pageFromSearchIndex(query, in: connection)
             : pageFromTable(query, in: connection)
         guard !positions.isEmpty else { return ([], count) }
-        let placeholders = Array(repeating: "?", count: positions.count).joined(separator: ", ")
-        let rows = try connection.query("SELECT r.position, \(StoredRecord.columns) FROM \(Kind.table) r WHERE r.position IN (\(placeholders))",
-                                        positions.map { .integer($0) })
+        // One statement text whatever the page size (the connection caches statements by text),
+        // the positions passed as one JSON array.
+        let rows = try connection.query("""
+            SELECT r.position, \(StoredRecord.columns) FROM \(Kind.table) r
+            WHERE r.position IN (SELECT value FROM json_each(?)) AND r.deleted = 0
+            """, [.text("[" + positions.map(String.init).joined(separator: ",") + "]")])
         var byPosition: [Int64: StoredRecord] = [:]
         for row in rows {
             byPosition[try row.required("position", as: Int64.self)] = try StoredRecord(row: row)

@@ -77,12 +77,16 @@ enum SharedRecordTable {
     }
 
     /// Rebuilds a search table made by an earlier `createSearchSQL` (with prefix indexes) in
-    /// today's form, copying its rows (an FTS5 table keeps the text it indexes), for a migration.
-    static func rebuildSearchSQL(table: String, columns: [String], weights: [Double]) -> String {
+    /// today's form, for a migration. The rows are copied (an FTS5 table keeps the text it
+    /// indexes), but only those of live records in `records`: searches rely on the index holding
+    /// no row for a tombstone (see `RecordStore.list`).
+    static func rebuildSearchSQL(table: String, records: String, columns: [String], weights: [Double]) -> String {
         let columnList = columns.joined(separator: ", ")
         return """
         \(createSearchSQL(table: "\(table)_rebuilt", columns: columns, weights: weights))
-        INSERT INTO \(table)_rebuilt (rowid, \(columnList)) SELECT rowid, \(columnList) FROM \(table);
+        INSERT INTO \(table)_rebuilt (rowid, \(columnList))
+            SELECT s.rowid, \(columns.map { "s.\($0)" }.joined(separator: ", ")) FROM \(table) s
+            JOIN \(records) r ON r.position = s.rowid WHERE r.deleted = 0;
         DROP TABLE \(table);
         ALTER TABLE \(table)_rebuilt RENAME TO \(table);
         """

@@ -53,7 +53,8 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
 
     @discardableResult
     public func applyReporting(_ change: RecordChange, in connection: SQLiteConnection) throws -> Outcome {
-        try applyReporting(prepare(change), in: connection)
+        guard change.origin != localOrigin.value else { return .ignoredLocalOrigin }
+        return try applyReporting(prepare(change), in: connection)
     }
 
     private func applyReporting(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws -> Outcome {

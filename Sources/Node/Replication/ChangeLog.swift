@@ -34,9 +34,11 @@ public enum ChangeLog {
         return sequence
     }
 
-    /// Stores a peer's change after its signature was verified and it was applied.
-    public static func appendReplica(_ change: RecordChange, in connection: SQLiteConnection) throws {
-        try store(change, in: connection)
+    /// Stores a peer's change after its signature was verified and it was applied. `replacing`
+    /// false says the caller found no change of this record held (`heldVersion` was nil in this
+    /// transaction), so there is no older row to remove first.
+    public static func appendReplica(_ change: RecordChange, replacing: Bool = true, in connection: SQLiteConnection) throws {
+        try store(change, replacing: replacing, in: connection)
     }
 
     /// Changes of `origin` after `since`, in commit order, at most `limit`, and no more than
@@ -114,9 +116,11 @@ public enum ChangeLog {
         return (try latestSequence(in: connection, origin: origin), rows.count, Digest.sha256Hex(material))
     }
 
-    private static func store(_ change: RecordChange, in connection: SQLiteConnection) throws {
-        try connection.run("DELETE FROM change_log WHERE origin = ? AND kind = ? AND record_id = ?",
-                           [.text(change.origin), .text(change.kind), .text(change.id)])
+    private static func store(_ change: RecordChange, replacing: Bool = true, in connection: SQLiteConnection) throws {
+        if replacing {
+            try connection.run("DELETE FROM change_log WHERE origin = ? AND kind = ? AND record_id = ?",
+                               [.text(change.origin), .text(change.kind), .text(change.id)])
+        }
         try connection.run("""
             INSERT INTO change_log (origin, sequence, kind, record_id, version, deleted, content, signature)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -51,8 +51,13 @@ public final class Database: Sendable {
         )
         try migrator.migrate(writerConnection)
         epoch = try Self.readOrCreateEpoch(writerConnection)
-        // Commits no longer checkpoint; `WALCheckpointer` does it beside them.
-        try writerConnection.execute("PRAGMA wal_autocheckpoint = 0")
+        // `WALCheckpointer` copies the WAL back beside the writer. The writer's own checkpoint
+        // stays as a backstop, at ten times SQLite's default: a passive checkpoint only lets the
+        // WAL start over when it finishes between two write transactions, so under writes with
+        // no pause (a long sync, a bulk load) the file would otherwise grow without end. After
+        // a restart the file is cut back to the size limit.
+        try writerConnection.execute("PRAGMA wal_autocheckpoint = \(Self.walBackstopPages)")
+        try writerConnection.execute("PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
         // Readers open after migrating: a read-only connection cannot switch the file to WAL.
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<readerCount {
@@ -61,7 +66,7 @@ public final class Database: Sendable {
             )
         }
         // Last of what may throw, so a failed open leaves no thread behind.
-        checkpointer = try WALCheckpointer(path: path)
+        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         schemaVersion = migrator.latestVersion
         writer = ConnectionPool(
             role: "writer",
@@ -73,6 +78,17 @@ public final class Database: Sendable {
             leases: readerConnections.map(Lease.init(connection:)),
             waitTimeoutMilliseconds: busyTimeoutMilliseconds
         )
+    }
+
+    /// WAL pages after which a commit checkpoints by itself (see `init`): about 40 MiB.
+    static let walBackstopPages = 10_000
+    /// The size the WAL file is cut back to once it starts over.
+    static let walSizeLimitBytes = 64 << 20
+
+    /// A database dropped without `close` (a start-up that failed halfway) still stops its
+    /// checkpointer thread; the connections close with their pools.
+    deinit {
+        checkpointer.stop()
     }
 
     /// Runs `body` on the writer inside `BEGIN IMMEDIATE` … `COMMIT`; if it throws, everything

@@ -12,7 +12,8 @@ import Synchronization
 /// once its WAL frames are synced, whether or not a checkpoint has copied them yet.
 ///
 /// A checkpoint that fails (a disk error, another process checkpointing at the same moment)
-/// leaves the WAL as it was for the next round; closing the writer checkpoints whatever is left.
+/// leaves the WAL as it was for the next round; the writer's own checkpoint at a larger size
+/// (see `Database`) bounds it meanwhile, and closing the writer checkpoints whatever is left.
 final class WALCheckpointer: Sendable {
     /// How often the WAL is copied back: it grows by at most what the writer writes meanwhile.
     static let intervalMilliseconds = 200
@@ -23,10 +24,10 @@ final class WALCheckpointer: Sendable {
     private let exited = DispatchSemaphore(value: 0)
     private let isStopping = Atomic<Bool>(false)
 
-    /// Opens a connection of its own to `path` (which must exist, in WAL mode) and starts the thread.
-    init(path: String) throws(StoreError) {
-        // No busy timeout: a passive checkpoint that meets a lock gives up at once and is retried.
-        connection = Mutex(try SQLiteConnection(path: path, access: .readWrite, busyTimeoutMilliseconds: 0))
+    /// Opens a connection of its own to `path` (which must exist, in WAL mode) and starts the
+    /// thread. The busy timeout serves the opening; a passive checkpoint never waits for a lock.
+    init(path: String, busyTimeoutMilliseconds: Int) throws(StoreError) {
+        connection = Mutex(try SQLiteConnection(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
         let thread = Thread { [self] in run() }
         thread.name = "knooppunt-checkpointer"
         thread.start()

@@ -84,7 +84,8 @@ struct NoteApplier: ReplicaApplier {
     func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws {
         let change = prepared.change
         if change.id == failOnID { throw StoreError.sqlite(code: 10, message: "disk I/O error (simulated)") }
-        guard change.origin != localOrigin, let content = (prepared as? Prepared)?.content else { return }
+        guard let content = (prepared as? Prepared)?.content else { preconditionFailure("a change prepared by another applier") }
+        guard change.origin != localOrigin else { return }
         if let held = try connection.queryOne("SELECT origin, version FROM notes WHERE id = ?", [.text(change.id)]) {
             guard try held.required("origin", as: String.self) == change.origin,
                   try held.required("version", as: Int64.self) < Int64(change.version) else { return }
