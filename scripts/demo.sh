@@ -7,7 +7,8 @@
 # and a knowledge entry published at Heerlen is pulled by the other towns (signed sync). Runs in
 # the foreground; Ctrl-C stops every node.
 #
-# Everything lives in demo/ (git-ignored). Running the script again reuses what is there.
+# Everything lives in demo/ (git-ignored). Running the script again reuses what is there; a demo/
+# made by an older version of the script (see demo/.layout) is moved aside to demo.old-<date>.
 # DEMO_BASE_PORT (default 8440) sets the registry's port; municipalities take the next ones.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -24,7 +25,18 @@ refresh_seconds=2
 sync_seconds=5
 registry_oin=00000001000000000001
 registry_url="https://127.0.0.1:$base_port"
+# demo/.layout holds the version of the folder's layout, written when this script creates the
+# folder. A demo/ without it (or with another version) was made by an older script, whose configs
+# the steps below cannot update (e.g. no federation.registryOIN); it is moved aside, not patched.
+# Raise the version when a change to this script makes older folders unusable.
+layout_version=2
+if [ -d "$demo" ] && [ -n "$(ls -A "$demo")" ] && [ "$(cat "$demo/.layout" 2>/dev/null)" != "$layout_version" ]; then
+    stale="$demo.old-$(date +%Y%m%d-%H%M%S)"
+    mv "$demo" "$stale"
+    echo "note: demo/ was made by an older version of this script; moved it to ${stale#"$repo_root"/} and starting afresh"
+fi
 mkdir -p "$demo/certs"
+[ -f "$demo/.layout" ] || echo "$layout_version" >"$demo/.layout"
 
 # name|oin|cbs — as in examples/; the last one is admitted and then revoked at the end.
 members=(
