@@ -4,10 +4,13 @@
 # admitted the way a real one is: `init` makes its key and a certificate signing request, the
 # registry admits it (`registry admit` issues the certificate and lists it in the directory),
 # and the member installs the certificate (`install-cert`). A member is revoked and refused,
-# and a knowledge entry published at Heerlen is pulled by the other towns (signed sync). Runs in
+# and a knowledge entry published at Heerlen is pulled by the other towns (signed sync). Then the
+# Heerlens Heitje goes through Heerlen's coin API with curl: scheme, merchant, task, a resident's
+# claim and its approval, a payment, a redemption, balances and the hash-chained journal. Runs in
 # the foreground; Ctrl-C stops every node.
 #
-# Everything lives in demo/ (git-ignored). Running the script again reuses what is there.
+# Everything lives in demo/ (git-ignored). Running the script again reuses what is there; a demo/
+# made by an older version of the script (see demo/.layout) is moved aside to demo.old-<date>.
 # DEMO_BASE_PORT (default 8440) sets the registry's port; municipalities take the next ones.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -24,7 +27,18 @@ refresh_seconds=2
 sync_seconds=5
 registry_oin=00000001000000000001
 registry_url="https://127.0.0.1:$base_port"
+# demo/.layout holds the version of the folder's layout, written when this script creates the
+# folder. A demo/ without it (or with another version) was made by an older script, whose configs
+# the steps below cannot update (e.g. no federation.registryOIN); it is moved aside, not patched.
+# Raise the version when a change to this script makes older folders unusable.
+layout_version=2
+if [ -d "$demo" ] && [ -n "$(ls -A "$demo")" ] && [ "$(cat "$demo/.layout" 2>/dev/null)" != "$layout_version" ]; then
+    stale="$demo.old-$(date +%Y%m%d-%H%M%S)"
+    mv "$demo" "$stale"
+    echo "note: demo/ was made by an older version of this script; moved it to ${stale#"$repo_root"/} and starting afresh"
+fi
 mkdir -p "$demo/certs"
+[ -f "$demo/.layout" ] || echo "$layout_version" >"$demo/.layout"
 
 # name|oin|cbs — as in examples/; the last one is admitted and then revoked at the end.
 members=(
@@ -218,6 +232,144 @@ echo "\$ curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/solutions/$sen
 curl --silent --show-error "${ca[@]}" "$rijswijk/api/solutions/v1/solutions/$sensor_id/adoptions"
 echo
 echo
+echo "== the community coin: the Heerlens Heitje on Heerlen's node (/api/coin/v1)"
+# Three integrators, each with only the scopes its job needs (the key is the last line of stdout;
+# new keys each run, like the sync key above).
+STAFF_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Gemeente Heerlen staff" --scopes coin:admin | tail -n 1)"
+PORTAL_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Heitje resident portal" \
+    --scopes coin:resident,coin:pay | tail -n 1)"
+MERCHANT_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Bakkerij Op de Hei till" --scopes coin:merchant | tail -n 1)"
+echo "  API keys: STAFF_KEY (coin:admin), PORTAL_KEY (coin:resident,coin:pay), MERCHANT_KEY (coin:merchant)"
+echo "  made with: knooppunt apikey create --data demo/heerlen --name ... --scopes ..."
+# The task, merchant and resident are the first Heerlen ones in examples/sample-federation.json.
+IFS='|' read -r task_title task_reward task_capacity merchant_name resident < <(python3 - "$repo_root/examples/sample-federation.json" <<'EOF'
+import json, sys
+coin = json.load(open(sys.argv[1]))["coin"]
+task = next(t for t in coin["tasks"] if t["origin"] == "0917")
+merchant = next(m for m in coin["merchants"] if m["origin"] == "0917")
+resident = next(r for r in coin["residents"] if r["origin"] == "0917")
+print(task["title"], task["rewardCents"], task["capacity"], merchant["name"], resident["reference"], sep="|")
+EOF
+)
+merchant_id="$(echo "$merchant_name" | tr '[:upper:] ' '[:lower:]-')"
+# Idempotency: every money-moving step sends a fixed Idempotency-Key, a UUID derived from the
+# step's name, so running the script again over the same demo/ replays the first run's answer
+# (201 with Idempotent-Replayed: true) instead of paying twice, and the balances stay as they were.
+step_key() { python3 -c 'import uuid, sys; print(uuid.uuid5(uuid.NAMESPACE_URL, "urn:knooppunt-demo:heerlen:coin:" + sys.argv[1]))' "$1"; }
+
+# coin_curl KEY_VARIABLE METHOD PATH [BODY [IDEMPOTENCY_KEY]]: prints the command with the key's
+# name (never the secret), runs it, and leaves the answer in $response, $status and $replayed.
+coin_curl() {
+    local key_name="$1" method="$2" path="$3" body="${4-}" idempotency_key="${5-}"
+    local url="$heerlen/api/coin/v1$path" shown="\$ curl --cacert demo/ca/ca.crt" headers
+    local args=("${ca[@]}" --silent --show-error -H "Authorization: Bearer ${!key_name}")
+    if [ "$method" != GET ]; then shown+=" -X $method"; args+=(-X "$method"); fi
+    shown+=" -H \"Authorization: Bearer \$$key_name\""
+    if [ -n "$idempotency_key" ]; then
+        shown+=" -H 'Idempotency-Key: \"$idempotency_key\"'"
+        args+=(-H "Idempotency-Key: \"$idempotency_key\"")
+    fi
+    if [ -n "$body" ]; then
+        shown+=$' \\\n      '"-H 'Content-Type: application/json' --data '$body'"
+        args+=(-H 'Content-Type: application/json' --data "$body")
+    fi
+    echo "$shown '$url'"
+    headers="$(mktemp)"
+    response="$(curl "${args[@]}" --dump-header "$headers" --write-out '\n%{http_code}' "$url")"
+    status="${response##*$'\n'}"
+    response="${response%$'\n'*}"
+    replayed=no
+    if grep -qi '^Idempotent-Replayed: *true' "$headers"; then replayed=yes; fi
+    rm -f "$headers"
+}
+# summary STEP: one or two readable lines about the last answer.
+summary() {
+    python3 - "$1" "$status" "$replayed" "$response" <<'EOF'
+import json, sys
+step, status, replayed, body = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "yes", sys.argv[4]
+j = json.loads(body) if body.strip() else {}
+def cents(c): return f"{c} cents (EUR {c // 100},{c % 100:02d})" if c >= 0 else f"-{cents(-c)}"
+def transfer(t): return f"{t['code']} {t['debitAccount']} -> {t['creditAccount']}, {cents(t['amountCents'])}, {t['state']}"
+if status >= 400:
+    line = f"HTTP {status} {j.get('code', '')}: {j.get('detail', '')}"
+    if step == "merchant" and j.get("code") == "merchant-exists":
+        line += " (registered by an earlier run)"
+elif step == "scheme":
+    line = (f"HTTP {status}: {j['code']} \"{j['name']}\", budget {cents(j['yearlyIssuanceBudgetCents'])} a year; "
+            f"rewarded in {j['year']}: {cents(j['rewardedThisYearCents'])}")
+elif step == "merchant":
+    line = f"HTTP {status}: {j['name']} has account {j['accountId']}, active: {str(j['active']).lower()}"
+elif step == "task":
+    line = (f"HTTP {status}: task {j['id']}: \"{j['title']}\", reward {cents(j['rewardCents'])}, "
+            f"{j['approvedClaims']}/{j['capacity']} places taken, {j['periodStart']} to {j['periodEnd']}, {j.get('location')}")
+elif step == "claim":
+    line = f"HTTP {status}: claim {j['id']} by {j['resident']}: {j['status']}"
+elif step == "approve":
+    line = f"HTTP {status}: claim {j['status']}; reward transfer {j['transferId']}"
+elif step == "transfer":
+    line = f"HTTP {status}: transfer {j['id']}: {transfer(j)}"
+elif step == "redemption":
+    line = f"HTTP {status}: {j['merchant']} redeemed {cents(j['amountCents'])}, payout reference {j['payoutReference']}"
+elif step == "account":
+    line = f"HTTP {status}: {j['id']}: balance {cents(j['balanceCents'])}, available {cents(j['availableCents'])}"
+elif step == "journal":
+    line = f"HTTP {status}: {j['count']} entries; the last ones (hash = SHA-256(previous hash + the entry's canonical JSON)):"
+    for e in j["results"][-3:]:
+        line += (f"\n      #{e['sequence']} {e['event']:<13} {e['code']:<10} {e['debitAccount']} -> {e['creditAccount']}, "
+                 f"{e['amountCents']} cents  previous {e['previousHash'][:12]}...  hash {e['hash'][:12]}...")
+else:
+    line = f"HTTP {status}"
+if replayed:
+    line += "\n    (Idempotent-Replayed: true: the same key and content as an earlier run; answered as then, nothing moved twice)"
+print("    -> " + line)
+EOF
+}
+
+echo
+echo "  staff set the scheme and its yearly issuance budget (PUT: the same body twice changes nothing):"
+coin_curl STAFF_KEY PUT /scheme '{"code":"HEITJE","name":"Heerlens Heitje","yearlyIssuanceBudgetCents":5000000}'
+summary scheme
+echo "  staff register a local bakery as a merchant (its id is its account's holder reference):"
+coin_curl STAFF_KEY POST /merchants "{\"id\":\"$merchant_id\",\"name\":\"$merchant_name\"}"
+summary merchant
+echo "  staff create a participation task, open from today for 30 days (reused when an earlier run made it):"
+coin_curl STAFF_KEY GET "/tasks?pageSize=100"
+task_id="$(python3 -c 'import json, sys; print(next((t["id"] for t in json.loads(sys.argv[1])["results"] if t["title"] == sys.argv[2]), ""))' \
+    "$response" "$task_title")"
+if [ -n "$task_id" ]; then
+    echo "    -> HTTP $status: \"$task_title\" is there from an earlier run: task $task_id"
+else
+    coin_curl STAFF_KEY POST /tasks "{\"title\":\"$task_title\",\"description\":\"Pick up litter along the paths of the Aambos with grabbers and bags from the municipality; hand the bags in at the park entrance.\",\"rewardCents\":$task_reward,\"capacity\":$task_capacity,\"periodStart\":\"$today\",\"periodEnd\":\"$(date -u -d '+30 days' +%F)\",\"location\":\"Aambos, Heerlen\"}"
+    summary task
+    task_id="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$response")"
+fi
+echo "  the resident portal submits a claim for resident $resident (a pseudonym the portal chose, never a name):"
+claim_key="$(step_key claim)"
+coin_curl PORTAL_KEY POST /claims "{\"taskId\":\"$task_id\",\"resident\":\"$resident\",\"note\":\"two bags along the pond path\"}" "$claim_key"
+summary claim
+echo "  staff approve it; the reward goes from issuance to the resident in the same transaction:"
+coin_curl STAFF_KEY POST "/claims/$claim_key/approve"
+summary approve
+echo "  the resident pays the bakery 350 cents (EUR 3,50) through the portal:"
+coin_curl PORTAL_KEY POST /payments "{\"resident\":\"$resident\",\"merchant\":\"$merchant_id\",\"amountCents\":350,\"reference\":\"bread and two rolls\"}" \
+    "$(step_key payment)"
+summary transfer
+echo "  the bakery redeems 300 of its cents for euros; the payout reference tells the finance system which payment it is:"
+coin_curl MERCHANT_KEY POST /redemptions "{\"merchant\":\"$merchant_id\",\"amountCents\":300,\"payoutReference\":\"HEITJE-UITBETALING-0001\"}" \
+    "$(step_key redemption)"
+summary redemption
+echo "  the balances:"
+coin_curl PORTAL_KEY GET "/accounts/resident:$resident"
+summary account
+coin_curl MERCHANT_KEY GET "/accounts/merchant:$merchant_id"
+summary account
+echo "  the journal (append-only, hash-chained):"
+coin_curl STAFF_KEY GET "/journal?pageSize=100"
+summary journal
+echo "  and the chain checked from the first entry, beside the running node:"
+echo "\$ knooppunt ledger verify --data demo/heerlen"
+"$knooppunt" ledger verify --data "$demo/heerlen" | sed 's/^/    /'
+echo
 echo "Try it yourself:"
 echo "  curl --cacert demo/ca/ca.crt '$heerlen/api/knowledge/v1/entries?q=luchtkwaliteit'"
 echo "  curl --cacert demo/ca/ca.crt '$rijswijk/api/solutions/v1/adoptions?status=piloting'"
@@ -229,6 +381,8 @@ echo "  curl --cacert demo/ca/ca.crt --cert demo/zoetermeer/tls/node.crt --key d
 echo "  $knooppunt sync --data demo/veldhoven"
 echo "  $knooppunt directory show --data demo/heerlen"
 echo "  $knooppunt apikey create --data demo/heerlen --name portal --scopes node:admin"
+echo "  STAFF_KEY=\$($knooppunt apikey create --data demo/heerlen --name me --scopes coin:admin | tail -n 1)"
+echo "  curl --cacert demo/ca/ca.crt -H \"Authorization: Bearer \$STAFF_KEY\" '$heerlen/api/coin/v1/accounts?kind=merchant'"
 echo
 echo "Press Ctrl-C to stop all nodes."
 wait
