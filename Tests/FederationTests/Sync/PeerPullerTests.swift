@@ -1,6 +1,7 @@
 import Foundation
 import Node
 import Schemas
+import Synchronization
 import Testing
 
 @testable import Federation
@@ -207,6 +208,27 @@ import Testing
         }
     }
 
+    /// The next page is fetched and verified while the current one applies, with the keys the
+    /// directory listed then. When the directory drops a key in between, the page is verified
+    /// again with the keys listed now, so nothing signed by the dropped key gets in.
+    @Test func aPageVerifiedAheadIsVerifiedAgainWhenTheOriginsKeysChanged() throws {
+        try withTemporaryDirectory { directory in
+            let pair = try Pair(directory)
+            for index in 1...20 { try pair.heerlen.write(id: "n\(index)", version: 1, text: "note \(index)") }
+            let dropped = pair.heerlen.member()
+            let rotated = SyncNode(copying: pair.heerlen, key: try PrivateKey.generateP256()).member()
+            let peers = KeyRotatingPeers(before: dropped, after: rotated)
+            let puller = PeerPuller(database: pair.zoetermeer.database, localOrigin: pair.zoetermeer.oin,
+                                    writer: ReplicaPageWriter(appliers: [NoteApplier(localOrigin: pair.zoetermeer.oin.value)]),
+                                    peers: peers, limits: { var limits = SyncLimits(); limits.pullPageSize = 10; return limits }(),
+                                    logger: Logger(label: "test", sink: CollectingLogSink()),
+                                    metrics: SyncMetrics(metrics: Metrics(version: "test")), cancellation: CancellationSignal())
+            let report = puller.pull(dropped, from: LocalFeed(pair.heerlen))
+            #expect(report.applied == 10, "the first page, verified with the key listed then")
+            #expect(report.rejected == ["signature": 10], "the page fetched ahead, verified again after the key was dropped")
+        }
+    }
+
     @Test func aPageOfAnotherOriginOrOutOfOrderIsRefusedWhole() throws {
         try withTemporaryDirectory { directory in
             let pair = try Pair(directory)
@@ -322,5 +344,27 @@ extension SyncNode {
     /// The same node with another database or key (a rebuilt database, a rotated key).
     init(copying node: SyncNode, database: Database? = nil, key: PrivateKey? = nil) {
         self.init(oin: node.oin, key: key ?? node.key, database: database ?? node.database)
+    }
+}
+
+/// A directory in which the origin's key changes after the puller first asks for the member:
+/// the first page is verified with `before`, every later one sees `after`.
+private final class KeyRotatingPeers: SyncPeers {
+    private let before: DirectoryMember
+    private let after: DirectoryMember
+    private let asked = Mutex(0)
+
+    init(before: DirectoryMember, after: DirectoryMember) {
+        self.before = before
+        self.after = after
+    }
+
+    func activePeers() -> [DirectoryMember] { [after] }
+
+    func member(_ oin: OIN) -> DirectoryMember? {
+        asked.withLock { count in
+            count += 1
+            return count == 1 ? before : after
+        }
     }
 }
