@@ -81,7 +81,7 @@ public final class NodeRuntime: Sendable {
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
         let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
-        let writer = GroupCommitWriter(database: database, logger: logger)
+        let writer = GroupCommitWriter(database: database, logger: logger, metrics: GroupCommitMetrics(metrics: metrics))
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database, writer: writer,
                                   logger: logger, metrics: metrics, signer: signer,
                                   replicaAppliers: Self.replicaAppliers(extensions: extensions, localOrigin: configuration.oin))

@@ -43,6 +43,9 @@ import Testing
     @Test func statusCodesWithRealKeys() throws {
         let coin = try CoinNode.make()
         let node = try NodeProcess(dataDirectory: coin.data)
+        let unused = try Curl.request(node, "/metrics").text
+        #expect(unused.contains("knooppunt_coin_transfers_total{code=\"payment\",outcome=\"created\"} 0\n"), "registered at start")
+        #expect(unused.contains("# TYPE knooppunt_group_commit_duration_seconds histogram\n"))
         let scheme = try coin.call(node, "GET", "/scheme", key: "resident")
         #expect(scheme.status == 200)
         #expect(scheme.json?["code"] as? String == "HEITJE" && scheme.json?["name"] as? String == "Heerlens Heitje")
@@ -80,6 +83,11 @@ import Testing
         #expect(account.status == 200 && account.json?["availableCents"] as? Int == 600)
         let journal = try coin.call(node, "GET", "/journal", key: "auditor")
         #expect(journal.status == 200 && journal.json?["count"] as? Int == 2)
+        #expect(try ServerTests.metric(node, #"knooppunt_coin_transfers_total{code="payment",outcome="created"}"#) == 1)
+        #expect(try ServerTests.metric(node, #"knooppunt_coin_transfers_total{code="payment",outcome="refused"}"#) == 1)
+        #expect(try ServerTests.metric(node, #"knooppunt_coin_transfers_total{code="reward",outcome="replayed"}"#) == 1)
+        #expect(try ServerTests.metric(node, #"knooppunt_coin_moved_cents_total{code="payment"}"#) == 400)
+        #expect(try ServerTests.metric(node, "knooppunt_group_commit_jobs_total") >= 3)
         #expect(node.stop() == 0)
         #expect(node.logLines.allSatisfy { line in !coin.keys.values.contains { line.contains($0) } })
     }

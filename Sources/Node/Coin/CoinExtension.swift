@@ -20,7 +20,7 @@ public struct CoinExtension: NodeExtension {
     public func register(in table: inout RouteTable, context: NodeContext) {}
 
     public func activate(context: NodeContext) throws -> (any ExtensionRuntime)? {
-        let service = CoinService(database: context.database, writer: context.writer)
+        let service = CoinService(database: context.database, writer: context.writer, metrics: CoinMetrics(metrics: context.metrics))
         return CoinRuntime(service: service,
                            sweeper: PendingTransferSweeper(service: service, interval: sweepInterval, logger: context.logger))
     }

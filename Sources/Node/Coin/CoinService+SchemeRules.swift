@@ -133,10 +133,10 @@ extension CoinService {
     /// as the first approval did; a rejected claim stays rejected.
     public func approveClaim(_ id: String, audit: AuditContext) throws -> Claim {
         try inFlight.run(key: "decide:\(id)") {
-            try writer.write { [ledger] connection in
+            let (approved, reward) = try writer.write { [self] connection -> (Claim, (Ledger.CreateOutcome, LedgerActivity)?) in
                 guard let claim = try ClaimStore.find(id, in: connection) else { throw LedgerError.claimNotFound(id: id) }
                 switch claim.status {
-                case .approved: return claim
+                case .approved: return (claim, nil)
                 case .rejected: throw LedgerError.claimDecided(id: id, status: claim.status.rawValue)
                 case .submitted: break
                 }
@@ -148,15 +148,19 @@ extension CoinService {
                     id: Claim.rewardTransferID(claimID: id), debit: .issuance, credit: .resident(claim.resident),
                     amountCents: task.rewardCents, code: .reward, reference: "claim \(id)", pendingTimeoutSeconds: nil,
                     operation: "claims")
-                let transfer = try ledger.create(reward, in: connection).transfer
+                var activity = LedgerActivity()
+                let outcome = try create(reward, in: connection, activity: &activity)
+                let transfer = outcome.transfer
                 try TaskStore.countApproval(task.id, in: connection)
                 try ClaimStore.decide(id, status: .approved, at: ledger.now, rejectionReason: nil, transferID: transfer.id, in: connection)
                 guard let approved = try ClaimStore.find(id, in: connection) else { preconditionFailure("the claim was just approved") }
                 try AuditLog.record(in: connection, actor: audit.actor, action: "approve", resource: "coin-claim", resourceID: id,
                                     version: nil, oldContent: claim.auditContent, newContent: approved.auditContent,
                                     requestID: audit.requestID)
-                return approved
+                return (approved, (outcome, activity))
             }
+            if let (outcome, activity) = reward { metrics.recordCreation(outcome, activity: activity) }
+            return approved
         }
     }
 

@@ -18,17 +18,20 @@ public struct AuditContext: Sendable, Equatable {
 /// The coin component's operations, shared by its HTTP routes, the sweeper and the tests. Every
 /// write goes through the group-commit writer, so each returns only once it is on disk; reads go
 /// to reader connections. Expired reservations are voided by the sweeper, and lazily: before any
-/// write that depends on balances, and before a read that would otherwise show one.
+/// write that depends on balances, and before a read that would otherwise show one. What the
+/// ledger did is counted in `metrics` once its write has returned.
 public final class CoinService: Sendable {
     public let database: Database
     public let writer: GroupCommitWriter
     public let ledger: Ledger
+    let metrics: CoinMetrics
     let inFlight = InFlightRequests()
 
-    public init(database: Database, writer: GroupCommitWriter, ledger: Ledger = Ledger()) {
+    public init(database: Database, writer: GroupCommitWriter, ledger: Ledger = Ledger(), metrics: CoinMetrics) {
         self.database = database
         self.writer = writer
         self.ledger = ledger
+        self.metrics = metrics
     }
 
     // MARK: Transfers
@@ -37,19 +40,40 @@ public final class CoinService: Sendable {
     /// with the same id is in flight.
     public func createTransfer(_ request: TransferRequest) throws -> Ledger.CreateOutcome {
         try inFlight.run(key: "transfer:\(request.id)") {
-            try writer.write { [ledger] connection in try ledger.create(request, in: connection) }
+            let (outcome, activity) = try writer.write { [self] connection in
+                var activity = LedgerActivity()
+                let outcome = try create(request, in: connection, activity: &activity)
+                return (outcome, activity)
+            }
+            metrics.recordCreation(outcome, activity: activity)
+            return outcome
+        }
+    }
+
+    /// `Ledger.create` inside a writer job, counting a refusal at once: unlike a creation, it
+    /// needs no commit to be true. The caller counts the creation after its `write` returned.
+    func create(_ request: TransferRequest, in connection: SQLiteConnection, activity: inout LedgerActivity) throws -> Ledger.CreateOutcome {
+        do {
+            return try ledger.create(request, in: connection, activity: &activity)
+        } catch let error as LedgerError {
+            metrics.recordRefusal(code: request.code)
+            throw error
         }
     }
 
     public func postTransfer(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases)) throws -> Transfer {
         try inFlight.run(key: "resolve:\(id)") {
-            try writer.write { [ledger] connection in try ledger.post(id, permittedCodes: permittedCodes, in: connection) }
+            try writeCounted { [ledger] connection, activity in
+                try ledger.post(id, permittedCodes: permittedCodes, in: connection, activity: &activity)
+            }
         }
     }
 
     public func voidTransfer(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases)) throws -> Transfer {
         try inFlight.run(key: "resolve:\(id)") {
-            try writer.write { [ledger] connection in try ledger.void(id, permittedCodes: permittedCodes, in: connection) }
+            try writeCounted { [ledger] connection, activity in
+                try ledger.void(id, permittedCodes: permittedCodes, in: connection, activity: &activity)
+            }
         }
     }
 
@@ -58,10 +82,23 @@ public final class CoinService: Sendable {
     public func expireDueTransfers() throws -> Int {
         var total = 0
         while true {
-            let expired = try writer.write { [ledger] connection in try ledger.expireDue(in: connection) }
+            let expired = try writeCounted { [ledger] connection, activity in try ledger.expireDue(in: connection, activity: &activity) }
             total += expired
             if expired < CoinLimits.maxExpiriesPerJob { return total }
         }
+    }
+
+    /// Runs a ledger call as a writer job and counts its activity once the write has returned.
+    private func writeCounted<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection, inout LedgerActivity) throws -> T
+    ) throws -> T {
+        let (value, activity) = try writer.write { connection in
+            var activity = LedgerActivity()
+            let value = try body(connection, &activity)
+            return (value, activity)
+        }
+        metrics.record(activity)
+        return value
     }
 
     public func transfer(_ id: String) throws -> Transfer {

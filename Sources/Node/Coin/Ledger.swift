@@ -2,7 +2,8 @@ import Foundation
 
 /// The double-entry core: creating, posting, voiding and expiring transfers. Every method runs on
 /// the group-commit writer's connection, inside the calling job's savepoint, so a method that
-/// throws leaves no trace, and what it wrote is durable once the job's `write` returns.
+/// throws leaves no trace, and what it wrote is durable once the job's `write` returns. What a
+/// call resolved and moved is noted in the caller's `LedgerActivity`, for the metrics.
 ///
 /// Each change to a balance is one journal entry in the same savepoint, so the accounts table
 /// and the journal can never disagree. The SQLite CHECK on covered accounts and the triggers on
@@ -31,7 +32,8 @@ public struct Ledger: Sendable {
     public var now: String { RFC3339.string(from: clock()) }
 
     /// Creates a transfer: single-phase (posted at once) or, with a timeout, pending.
-    public func create(_ request: TransferRequest, in connection: SQLiteConnection) throws -> CreateOutcome {
+    public func create(_ request: TransferRequest, in connection: SQLiteConnection,
+                       activity: inout LedgerActivity) throws -> CreateOutcome {
         let now = self.now
         if let existing = try LedgerTransfers.find(request.id, in: connection) {
             guard existing.requestHash == request.fingerprint else { throw LedgerError.idempotencyConflict(id: request.id) }
@@ -46,7 +48,7 @@ public struct Ledger: Sendable {
             })
         }
         // Reservations past their timeout must not count against the available balance below.
-        try expireDue(in: connection, now: now)
+        try expireDue(in: connection, now: now, activity: &activity)
         let debit = try prepareAccount(request.debit, field: request.debitField, isCredit: false, code: request.code, now: now,
                                        in: connection)
         _ = try prepareAccount(request.credit, field: request.creditField, isCredit: true, code: request.code, now: now,
@@ -76,7 +78,7 @@ public struct Ledger: Sendable {
             try LedgerAccounts.apply(to: transfer.debitAccount, pendingDebitsCents: transfer.amountCents, in: connection)
             try LedgerAccounts.apply(to: transfer.creditAccount, pendingCreditsCents: transfer.amountCents, in: connection)
         } else {
-            try move(transfer.amountCents, from: transfer.debitAccount, to: transfer.creditAccount, in: connection)
+            try move(transfer, in: connection, activity: &activity)
         }
         return .created(transfer)
     }
@@ -84,42 +86,44 @@ public struct Ledger: Sendable {
     /// Posts a pending transfer: its reservation becomes a movement. Posting it again answers as
     /// the first post did. `permittedCodes` limits which transfers the caller may touch.
     public func post(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases),
-                     in connection: SQLiteConnection) throws -> Transfer {
+                     in connection: SQLiteConnection, activity: inout LedgerActivity) throws -> Transfer {
         let now = self.now
-        try expireDue(in: connection, now: now)
+        try expireDue(in: connection, now: now, activity: &activity)
         let transfer = try pendingTransfer(id, permittedCodes: permittedCodes, resolvingTo: .posted, in: connection)
         guard transfer.state == .pending else { return transfer }
         try LedgerTransfers.resolve(id, to: .posted, voidReason: nil, at: now, in: connection)
         try LedgerAccounts.apply(to: transfer.debitAccount, pendingDebitsCents: -transfer.amountCents, in: connection)
         try LedgerAccounts.apply(to: transfer.creditAccount, pendingCreditsCents: -transfer.amountCents, in: connection)
-        try move(transfer.amountCents, from: transfer.debitAccount, to: transfer.creditAccount, in: connection)
+        try move(transfer, in: connection, activity: &activity)
         try LedgerJournal.append(.postPending, transfer, at: now, in: connection)
+        activity.postedCount += 1
         return try resolved(id, in: connection)
     }
 
     /// Voids a pending transfer: its reservation is released. Voiding it again answers as the
     /// first void did.
     public func void(_ id: String, permittedCodes: Set<TransferCode> = Set(TransferCode.allCases),
-                     in connection: SQLiteConnection) throws -> Transfer {
+                     in connection: SQLiteConnection, activity: inout LedgerActivity) throws -> Transfer {
         let now = self.now
-        try expireDue(in: connection, now: now)
+        try expireDue(in: connection, now: now, activity: &activity)
         let transfer = try pendingTransfer(id, permittedCodes: permittedCodes, resolvingTo: .voided, in: connection)
         guard transfer.state == .pending else { return transfer }
-        try release(transfer, reason: .requested, at: now, in: connection)
+        try release(transfer, reason: .requested, at: now, in: connection, activity: &activity)
         return try resolved(id, in: connection)
     }
 
     /// Voids pending transfers whose timeout has passed, oldest first, at most `limit` per call;
     /// returns how many. The sweeper calls it, and so does every write that depends on balances.
     @discardableResult
-    public func expireDue(in connection: SQLiteConnection, now: String? = nil, limit: Int = CoinLimits.maxExpiriesPerJob) throws -> Int {
+    public func expireDue(in connection: SQLiteConnection, now: String? = nil, limit: Int = CoinLimits.maxExpiriesPerJob,
+                          activity: inout LedgerActivity) throws -> Int {
         let now = now ?? self.now
         let due = try connection.query("""
             SELECT \(Transfer.columns) FROM coin_transfers WHERE state = 'pending' AND timeout_at <= ?
             ORDER BY timeout_at LIMIT ?
             """, [.text(now), .integer(Int64(limit))]).map(Transfer.init(row:))
         for transfer in due {
-            try release(transfer, reason: .expired, at: now, in: connection)
+            try release(transfer, reason: .expired, at: now, in: connection, activity: &activity)
         }
         return due.count
     }
@@ -149,7 +153,8 @@ public struct Ledger: Sendable {
         return transfer
     }
 
-    private func release(_ transfer: Transfer, reason: VoidReason, at now: String, in connection: SQLiteConnection) throws {
+    private func release(_ transfer: Transfer, reason: VoidReason, at now: String, in connection: SQLiteConnection,
+                         activity: inout LedgerActivity) throws {
         precondition(transfer.state == .pending, "only a pending transfer is voided")
         try LedgerTransfers.resolve(transfer.id, to: .voided, voidReason: reason, at: now, in: connection)
         try LedgerAccounts.apply(to: transfer.debitAccount, pendingDebitsCents: -transfer.amountCents, in: connection)
@@ -158,14 +163,17 @@ public struct Ledger: Sendable {
             try RewardBudget.release(transfer.amountCents, year: RewardBudget.year(of: transfer.createdAt), in: connection)
         }
         try LedgerJournal.append(reason == .expired ? .expirePending : .voidPending, transfer, at: now, in: connection)
+        activity.noteRelease(reason)
     }
 
-    /// Debits one account and credits the other by the same amount: the one place balances move.
-    private func move(_ amountCents: Int64, from debit: String, to credit: String, in connection: SQLiteConnection) throws {
-        precondition(amountCents > 0, "a transfer moves a positive amount")
-        precondition(debit != credit, "a transfer moves money between two accounts")
-        try LedgerAccounts.apply(to: debit, balanceCents: -amountCents, in: connection)
-        try LedgerAccounts.apply(to: credit, balanceCents: amountCents, in: connection)
+    /// Debits the transfer's one account and credits the other by its amount: the one place
+    /// balances move, and so the one place a movement is noted.
+    private func move(_ transfer: Transfer, in connection: SQLiteConnection, activity: inout LedgerActivity) throws {
+        precondition(transfer.amountCents > 0, "a transfer moves a positive amount")
+        precondition(transfer.debitAccount != transfer.creditAccount, "a transfer moves money between two accounts")
+        try LedgerAccounts.apply(to: transfer.debitAccount, balanceCents: -transfer.amountCents, in: connection)
+        try LedgerAccounts.apply(to: transfer.creditAccount, balanceCents: transfer.amountCents, in: connection)
+        activity.noteMovement(of: transfer)
     }
 
     private func resolved(_ id: String, in connection: SQLiteConnection) throws -> Transfer {

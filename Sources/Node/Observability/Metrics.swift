@@ -31,12 +31,15 @@ public final class Metrics: Sendable {
         var families: [String: Family] = [:]
     }
 
-    /// A gauge or counter that another module owns (the directory refresher, sync pullers),
-    /// keyed by its rendered label set.
+    /// A gauge, counter or histogram that another module owns (the directory refresher, sync
+    /// pullers, the coin ledger), keyed by its rendered label set: samples set through the lock,
+    /// and series registered once and then updated without it.
     struct Family {
         let type: String
         let help: String
         var samples: [String: Double] = [:]
+        var counters: [String: CounterSeries] = [:]
+        var histograms: [String: HistogramSeries] = [:]
     }
 
     private let state = Mutex(State())
@@ -103,6 +106,44 @@ public final class Metrics: Sendable {
         }
     }
 
+    /// Registers a counter series, e.g. `knooppunt_coin_transfers_total{code="payment",outcome="created"}`,
+    /// and returns it; registering the same name and labels again returns the same series. It
+    /// shows (at zero) from registration on, so a scrape lists it before its first event. The
+    /// caller keeps the series and increments it directly, for hot paths.
+    public func counter(_ name: String, help: String, labels: [(String, String)] = []) -> CounterSeries {
+        precondition(Self.isValidName(name) && name.hasSuffix("_total"), "counter name \(name) must end in _total")
+        let key = renderLabels(labels)
+        return state.withLock { state in
+            var family = state.families[name] ?? Family(type: "counter", help: help)
+            precondition(family.type == "counter", "\(name) is already a \(family.type)")
+            if let series = family.counters[key] { return series }
+            let series = CounterSeries()
+            family.counters[key] = series
+            state.families[name] = family
+            return series
+        }
+    }
+
+    /// Registers a histogram series with its own bucket bounds, e.g.
+    /// `knooppunt_group_commit_duration_seconds`, and returns it; registering the same name and
+    /// labels again returns the same series (its bounds must match).
+    public func histogram(_ name: String, help: String, upperBounds: [Double], labels: [(String, String)] = []) -> HistogramSeries {
+        precondition(Self.isValidName(name) && !name.hasSuffix("_total"), "histogram name \(name) breaks the naming rules")
+        let key = renderLabels(labels)
+        return state.withLock { state in
+            var family = state.families[name] ?? Family(type: "histogram", help: help)
+            precondition(family.type == "histogram", "\(name) is already a \(family.type)")
+            if let series = family.histograms[key] {
+                precondition(series.upperBounds == upperBounds, "\(name) is registered with other buckets")
+                return series
+            }
+            let series = HistogramSeries(upperBounds: upperBounds)
+            family.histograms[key] = series
+            state.families[name] = family
+            return series
+        }
+    }
+
     /// `knooppunt_` plus lowercase snake_case, as the conventions' metric names are.
     static func isValidName(_ name: String) -> Bool {
         name.hasPrefix("knooppunt_") && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
@@ -165,10 +206,33 @@ public final class Metrics: Sendable {
         }
         for (name, family) in snapshot.families.sorted(by: { $0.key < $1.key }) {
             out += "# HELP \(name) \(family.help)\n# TYPE \(name) \(family.type)\n"
-            for (labels, value) in family.samples.sorted(by: { $0.key < $1.key }) {
+            var values = family.samples
+            for (labels, series) in family.counters {
+                values[labels, default: 0] += Double(series.count)
+            }
+            for (labels, value) in values.sorted(by: { $0.key < $1.key }) {
                 out += "\(name)\(labels) \(Self.formatSample(value))\n"
             }
+            for (labels, series) in family.histograms.sorted(by: { $0.key < $1.key }) {
+                out += Self.renderHistogram(name, labels: labels, series)
+            }
         }
+        return out
+    }
+
+    /// The cumulative `_bucket` lines (the `le` label joined to the series' labels), `_sum` and `_count`.
+    private static func renderHistogram(_ name: String, labels: String, _ series: HistogramSeries) -> String {
+        let snapshot = series.snapshot
+        let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
+        var out = ""
+        var cumulative = 0
+        for (bound, count) in zip(series.upperBounds, snapshot.bucketCounts) {
+            cumulative += count
+            out += "\(name)_bucket\(prefix)le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "\(name)_bucket\(prefix)le=\"+Inf\"} \(snapshot.count)\n"
+        out += "\(name)_sum\(labels) \(snapshot.sum)\n"
+        out += "\(name)_count\(labels) \(snapshot.count)\n"
         return out
     }
 

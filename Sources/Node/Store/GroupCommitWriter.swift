@@ -79,6 +79,7 @@ public final class GroupCommitWriter: Sendable {
     private let database: Database
     private let limits: Limits
     private let logger: Logger
+    private let metrics: GroupCommitMetrics?
     private let state = Mutex(State())
     /// Signalled once per queued job and once at stop; the writer may find the queue already
     /// emptied by an earlier, larger batch, which is harmless.
@@ -88,11 +89,14 @@ public final class GroupCommitWriter: Sendable {
     private let jobCount = Atomic<Int>(0)
 
     /// Starts the writer thread. The database's single writer connection is borrowed once per
-    /// batch, so other `Database.write` callers still get their turn between batches.
-    public init(database: Database, limits: Limits = Limits(), logger: Logger, name: String = "group-commit") {
+    /// batch, so other `Database.write` callers still get their turn between batches. `metrics`
+    /// is nil where no scrape reads them (tests).
+    public init(database: Database, limits: Limits = Limits(), logger: Logger, metrics: GroupCommitMetrics? = nil,
+                name: String = "group-commit") {
         self.database = database
         self.limits = limits
         self.logger = logger
+        self.metrics = metrics
         let thread = Thread { [self] in run() }
         thread.name = "knooppunt-\(name)"
         thread.start()
@@ -169,6 +173,8 @@ public final class GroupCommitWriter: Sendable {
     /// Runs one batch in one transaction and completes every job in it.
     private func commit(_ batch: [Job]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
+        // Set after the last job, so the time from it to `database.write` returning is the COMMIT.
+        var jobsFinished = ContinuousClock.now
         do {
             try database.write { connection in
                 for (index, job) in batch.enumerated() {
@@ -185,6 +191,7 @@ public final class GroupCommitWriter: Sendable {
                         failures[index] = error
                     }
                 }
+                jobsFinished = ContinuousClock.now
             }
         } catch {
             logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
@@ -193,6 +200,7 @@ public final class GroupCommitWriter: Sendable {
             }
             return
         }
+        metrics?.recordBatch(jobs: batch.count, commitDuration: ContinuousClock.now - jobsFinished)
         batchCount.add(1, ordering: .relaxed)
         jobCount.add(batch.count, ordering: .relaxed)
         for (index, job) in batch.enumerated() {

@@ -37,7 +37,7 @@ final class CoinAPIFixture: Sendable {
         database = try Database(path: path, migrations: NodeRuntime.migrations(extensions: [CoinExtension()]))
         let logger = Logger(label: "test", minimumLevel: .warning, sink: CapturingSink())
         writer = GroupCommitWriter(database: database, logger: logger)
-        service = CoinService(database: database, writer: writer)
+        service = CoinService(database: database, writer: writer, metrics: CoinMetrics(metrics: Metrics(version: "test")))
         var table = RouteTable()
         CoinRoutes.register(in: &table, service: service)
         responder = Responder(router: table.freeze(), apiKeys: ScopedKeys(), peers: TrustAnchorPeerAuthorizer(), logger: logger,

@@ -24,6 +24,7 @@ struct CoinFixture {
     let writer: GroupCommitWriter
     let service: CoinService
     let clock: TestClock
+    let metrics: Metrics
     let path: String
 
     static let audit = AuditContext(actor: "apikey:test", requestID: nil)
@@ -32,14 +33,17 @@ struct CoinFixture {
         try withStoreTestDirectory { directory in
             let path = storeDatabasePath(in: directory)
             let database = try Database(path: path, migrations: NodeRuntime.migrations(extensions: [CoinExtension()]))
-            let writer = GroupCommitWriter(database: database, logger: Logger(label: "test", sink: CapturingSink()))
+            let metrics = Metrics(version: "test")
+            let writer = GroupCommitWriter(database: database, logger: Logger(label: "test", sink: CapturingSink()),
+                                           metrics: GroupCommitMetrics(metrics: metrics))
             let clock = TestClock()
-            let service = CoinService(database: database, writer: writer, ledger: Ledger(clock: { clock.now }))
+            let service = CoinService(database: database, writer: writer, ledger: Ledger(clock: { clock.now }),
+                                      metrics: CoinMetrics(metrics: metrics))
             defer {
                 writer.stop()
                 database.close()
             }
-            let fixture = CoinFixture(database: database, writer: writer, service: service, clock: clock, path: path)
+            let fixture = CoinFixture(database: database, writer: writer, service: service, clock: clock, metrics: metrics, path: path)
             _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, audit: audit)
             try body(fixture)
         }
