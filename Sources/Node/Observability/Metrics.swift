@@ -183,14 +183,9 @@ public final class Metrics: Sendable {
         out += "# HELP knooppunt_http_request_duration_seconds Time from a complete request to its response.\n"
         out += "# TYPE knooppunt_http_request_duration_seconds histogram\n"
         for (component, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
-            var cumulative = 0
-            for (bound, count) in zip(Metrics.durationBucketsSeconds, histogram.bucketCounts) {
-                cumulative += count
-                out += "knooppunt_http_request_duration_seconds_bucket{component=\"\(escapeLabel(component))\",le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "knooppunt_http_request_duration_seconds_bucket{component=\"\(escapeLabel(component))\",le=\"+Inf\"} \(histogram.count)\n"
-            out += "knooppunt_http_request_duration_seconds_sum{component=\"\(escapeLabel(component))\"} \(histogram.sumSeconds)\n"
-            out += "knooppunt_http_request_duration_seconds_count{component=\"\(escapeLabel(component))\"} \(histogram.count)\n"
+            out += Self.renderHistogram("knooppunt_http_request_duration_seconds", labels: "{component=\"\(escapeLabel(component))\"}",
+                                        upperBounds: Metrics.durationBucketsSeconds, bucketCounts: histogram.bucketCounts,
+                                        count: histogram.count, sum: histogram.sumSeconds)
         }
         out += "# HELP knooppunt_http_open_connections Connections currently open.\n# TYPE knooppunt_http_open_connections gauge\n"
         out += "knooppunt_http_open_connections \(openConnections.load(ordering: .relaxed))\n"
@@ -214,25 +209,28 @@ public final class Metrics: Sendable {
                 out += "\(name)\(labels) \(Self.formatSample(value))\n"
             }
             for (labels, series) in family.histograms.sorted(by: { $0.key < $1.key }) {
-                out += Self.renderHistogram(name, labels: labels, series)
+                let snapshot = series.snapshot
+                out += Self.renderHistogram(name, labels: labels, upperBounds: series.upperBounds, bucketCounts: snapshot.bucketCounts,
+                                            count: snapshot.count, sum: snapshot.sum)
             }
         }
         return out
     }
 
-    /// The cumulative `_bucket` lines (the `le` label joined to the series' labels), `_sum` and `_count`.
-    private static func renderHistogram(_ name: String, labels: String, _ series: HistogramSeries) -> String {
-        let snapshot = series.snapshot
+    /// The cumulative `_bucket` lines (the `le` label joined to the series' labels, which are
+    /// empty or a `{...}` set), `_sum` and `_count`.
+    private static func renderHistogram(_ name: String, labels: String, upperBounds: [Double], bucketCounts: [Int], count: Int,
+                                        sum: Double) -> String {
         let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
         var out = ""
         var cumulative = 0
-        for (bound, count) in zip(series.upperBounds, snapshot.bucketCounts) {
-            cumulative += count
+        for (bound, bucketCount) in zip(upperBounds, bucketCounts) {
+            cumulative += bucketCount
             out += "\(name)_bucket\(prefix)le=\"\(bound)\"} \(cumulative)\n"
         }
-        out += "\(name)_bucket\(prefix)le=\"+Inf\"} \(snapshot.count)\n"
-        out += "\(name)_sum\(labels) \(snapshot.sum)\n"
-        out += "\(name)_count\(labels) \(snapshot.count)\n"
+        out += "\(name)_bucket\(prefix)le=\"+Inf\"} \(count)\n"
+        out += "\(name)_sum\(labels) \(sum)\n"
+        out += "\(name)_count\(labels) \(count)\n"
         return out
     }
 

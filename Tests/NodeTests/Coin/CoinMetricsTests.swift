@@ -143,21 +143,16 @@ struct CoinMetricsTests {
             }
             let jobsBefore = fixture.writer.statistics.jobs
             let failures = Atomic<Int>(0)
-            let group = DispatchGroup()
-            for thread in 0..<threadCount {
-                group.enter()
-                Thread {
-                    for _ in 0..<paymentsPerThread {
-                        do {
-                            try fixture.transfer(.resident("r-\(thread)"), .merchant("m-1"), 1, code: .payment)
-                        } catch {
-                            failures.add(1, ordering: .relaxed)
-                        }
+            let finished = onThreads(threadCount) { thread in
+                for _ in 0..<paymentsPerThread {
+                    do {
+                        try fixture.transfer(.resident("r-\(thread)"), .merchant("m-1"), 1, code: .payment)
+                    } catch {
+                        failures.add(1, ordering: .relaxed)
                     }
-                    group.leave()
-                }.start()
+                }
             }
-            #expect(group.wait(timeout: .now() + .seconds(60)) == .success)
+            #expect(finished())
             #expect(failures.load(ordering: .relaxed) == 0)
             let payments = threadCount * paymentsPerThread
             #expect(fixture.transfers(.payment, "created") == payments)

@@ -9,18 +9,10 @@ import Testing
 /// COMMIT failed counts nothing.
 @Suite("GroupCommitMetrics")
 struct GroupCommitMetricsTests {
-    private static let migrations = Database.baseMigrations + [
-        Migration(version: 2, name: "entries", sql: """
-            CREATE TABLE entries(id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
-            CREATE TABLE parents(id INTEGER PRIMARY KEY);
-            CREATE TABLE children(id INTEGER PRIMARY KEY,
-                parent INTEGER NOT NULL REFERENCES parents(id) DEFERRABLE INITIALLY DEFERRED);
-            """),
-    ]
 
     private static func withWriter(_ body: (GroupCommitWriter, Metrics) throws -> Void) throws {
         try withStoreTestDirectory { directory in
-            let database = try Database(path: storeDatabasePath(in: directory), migrations: migrations)
+            let database = try Database(path: storeDatabasePath(in: directory), migrations: GroupCommitWriterTests.migrations)
             let metrics = Metrics(version: "test")
             let writer = GroupCommitWriter(database: database, logger: Logger(label: "test", sink: CapturingSink()),
                                            metrics: GroupCommitMetrics(metrics: metrics))
@@ -48,21 +40,16 @@ struct GroupCommitMetricsTests {
             let threadCount = 16
             let writesPerThread = 25
             let failures = Atomic<Int>(0)
-            let group = DispatchGroup()
-            for thread in 0..<threadCount {
-                group.enter()
-                Thread {
-                    for write in 0..<writesPerThread {
-                        do {
-                            try writer.write { try $0.run("INSERT INTO entries(label) VALUES (?)", [.text("\(thread)-\(write)")]) }
-                        } catch {
-                            failures.add(1, ordering: .relaxed)
-                        }
+            let finished = onThreads(threadCount) { thread in
+                for write in 0..<writesPerThread {
+                    do {
+                        try writer.write { try $0.run("INSERT INTO entries(label) VALUES (?)", [.text("\(thread)-\(write)")]) }
+                    } catch {
+                        failures.add(1, ordering: .relaxed)
                     }
-                    group.leave()
-                }.start()
+                }
             }
-            #expect(group.wait(timeout: .now() + .seconds(60)) == .success)
+            #expect(finished())
             #expect(failures.load(ordering: .relaxed) == 0)
 
             let text = metrics.render()

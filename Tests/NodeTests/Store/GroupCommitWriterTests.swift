@@ -9,7 +9,8 @@ import Testing
 /// queue is bounded. Callers block, so every caller here is a thread of its own, never a Task.
 @Suite("GroupCommitWriter")
 struct GroupCommitWriterTests {
-    private static let migrations = Database.baseMigrations + [
+    /// Also the fixture of `GroupCommitMetricsTests`.
+    static let migrations = Database.baseMigrations + [
         Migration(version: 2, name: "entries", sql: """
             CREATE TABLE entries(id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
             CREATE TABLE parents(id INTEGER PRIMARY KEY);
@@ -34,24 +35,12 @@ struct GroupCommitWriterTests {
     }
 
     /// Starts `count` threads running `job(index)`, returning a way to wait for all of them.
-    private static func spawn(_ count: Int, _ job: @escaping @Sendable (Int) -> Void) -> @Sendable () -> Bool {
-        let group = DispatchGroup()
-        for index in 0..<count {
-            group.enter()
-            Thread {
-                job(index)
-                group.leave()
-            }.start()
-        }
-        return { group.wait(timeout: .now() + .seconds(60)) == .success }
-    }
-
     /// Occupies the writer thread inside a batch until `release` is signalled, so that the jobs
     /// queued meanwhile all land in the next batch together.
     private static func holdWriter(_ writer: GroupCommitWriter) -> (release: DispatchSemaphore, done: @Sendable () -> Bool) {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let done = spawn(1) { _ in
+        let done = onThreads(1) { _ in
             _ = try? writer.write { _ in
                 entered.signal()
                 release.wait()
@@ -72,7 +61,7 @@ struct GroupCommitWriterTests {
     func concurrentWritesShareCommits() throws {
         try Self.withWriter { database, writer in
             let failures = Atomic<Int>(0)
-            let finished = Self.spawn(64) { index in
+            let finished = onThreads(64) { index in
                 for round in 0..<20 {
                     do {
                         try writer.write { connection in
@@ -99,7 +88,7 @@ struct GroupCommitWriterTests {
             let held = Self.holdWriter(writer)
             let outcomes = Mutex<[Int: String]>([:])
             let queued = Atomic<Int>(0)
-            let finished = Self.spawn(3) { index in
+            let finished = onThreads(3) { index in
                 queued.add(1, ordering: .relaxed)
                 do {
                     try writer.write { connection in
@@ -129,7 +118,7 @@ struct GroupCommitWriterTests {
             let held = Self.holdWriter(writer)
             let errors = Mutex<[Int: String]>([:])
             let queued = Atomic<Int>(0)
-            let finished = Self.spawn(2) { index in
+            let finished = onThreads(2) { index in
                 queued.add(1, ordering: .relaxed)
                 do {
                     try writer.write { connection in
@@ -163,7 +152,7 @@ struct GroupCommitWriterTests {
         try Self.withWriter(limits: .init(maxQueuedJobs: 2, maxJobsPerBatch: 8)) { _, writer in
             let held = Self.holdWriter(writer)
             let queued = Atomic<Int>(0)
-            let finished = Self.spawn(2) { _ in
+            let finished = onThreads(2) { _ in
                 queued.add(1, ordering: .relaxed)
                 _ = try? writer.write { _ in }
             }
@@ -182,7 +171,7 @@ struct GroupCommitWriterTests {
         try Self.withWriter(limits: .init(maxQueuedJobs: 100, maxJobsPerBatch: 4)) { database, writer in
             let held = Self.holdWriter(writer)
             let queued = Atomic<Int>(0)
-            let finished = Self.spawn(12) { index in
+            let finished = onThreads(12) { index in
                 queued.add(1, ordering: .relaxed)
                 _ = try? writer.write { try $0.run("INSERT INTO entries(label) VALUES (?)", [.text("\(index)")]) }
             }
