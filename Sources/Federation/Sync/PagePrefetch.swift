@@ -37,9 +37,9 @@ final class PagePrefetch: @unchecked Sendable {
         let thread = Thread { [self] in
             outcome = Result { () throws(SyncError) -> Fetched in
                 let page = try borrowed.source.fetch(since: since, limit: limit)
-                let verification = PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin)
-                return Fetched(page: page, verification: verification, prepared: writer.prepare(verification.verified),
-                               keys: member.keys)
+                let outcome = PagePreparation.run(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin,
+                                                  writer: writer)
+                return Fetched(page: page, verification: outcome.verification, prepared: outcome.prepared, keys: member.keys)
             }
             finished.signal()
         }

@@ -77,8 +77,9 @@ struct PeerPuller: Sendable {
             report.pages += 1
 
             let (verified, prepared) = verification ?? {
-                let outcome = PageVerifier.verify(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value)
-                return (outcome, writer.prepare(outcome.verified))
+                let outcome = PagePreparation.run(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin.value,
+                                                  writer: writer)
+                return (outcome.verification, outcome.prepared)
             }()
             let next = SyncCheckpoint(peer: peerOIN, epoch: page.epoch, sequence: page.nextSince(after: since))
             let isLast = page.changes.isEmpty || next.sequence >= page.latestSequence

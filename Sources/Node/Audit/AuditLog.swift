@@ -51,15 +51,22 @@ public enum AuditLog {
         in connection: SQLiteConnection, actor: String, action: String, resource: String, resourceID: String,
         version: Int?, oldContent: [UInt8]?, newContent: [UInt8]?, requestID: String?
     ) throws {
+        try record(in: connection, actor: actor, action: action, resource: resource, resourceID: resourceID, version: version,
+                   oldHash: oldContent.map(Digest.sha256Hex), newHash: newContent.map(Digest.sha256Hex), requestID: requestID)
+    }
+
+    /// The same with the contents' hex SHA-256 already computed.
+    static func record(
+        in connection: SQLiteConnection, actor: String, action: String, resource: String, resourceID: String,
+        version: Int?, oldHash: String?, newHash: String?, requestID: String?
+    ) throws {
         try connection.run("""
             INSERT INTO audit_log (at, actor, action, resource, resource_id, version, old_hash, new_hash, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(RFC3339.string(from: Date())), .text(actor), .text(action), .text(resource), .text(resourceID),
-                version.map { .integer(Int64($0)) } ?? .null,
-                oldContent.map { .text(Digest.sha256Hex($0)) } ?? .null,
-                newContent.map { .text(Digest.sha256Hex($0)) } ?? .null,
-                requestID.map { .text($0) } ?? .null,
+                version.map { .integer(Int64($0)) } ?? .null, oldHash.map { .text($0) } ?? .null,
+                newHash.map { .text($0) } ?? .null, requestID.map { .text($0) } ?? .null,
             ])
     }
 

@@ -12,7 +12,12 @@ public enum EntityTag {
 
     /// The quoted tag, e.g. `"9f86d081884c7d659a2feaa0c55ad015"`.
     public static func of(_ canonicalBytes: [UInt8]) -> String {
-        "\"" + String(Digest.sha256Hex(canonicalBytes).prefix(hexDigits)) + "\""
+        of(sha256Hex: Digest.sha256Hex(canonicalBytes))
+    }
+
+    /// The same from the bytes' hex SHA-256, for a caller that needs the hash itself too.
+    static func of(sha256Hex: String) -> String {
+        "\"" + String(sha256Hex.prefix(hexDigits)) + "\""
     }
 
     /// A parsed `If-Match` or `If-None-Match` field: `*`, or a list of entity tags.

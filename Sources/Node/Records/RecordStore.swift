@@ -37,7 +37,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         guard try Self.find(id: record.id.uuidString.lowercased(), in: connection) == nil else {
             throw StoreError.constraint(message: "a \(Kind.noun) with id \(record.id.uuidString.lowercased()) exists already")
         }
-        let stored = try Self.upsert(record, bytes: bytes, isNew: true, in: connection)
+        let stored = try Self.upsert(RecordRow(record, bytes: bytes), isNew: true, in: connection)
         try publish(record, bytes: bytes, action: "create", oldContent: nil, by: actor, in: connection)
         return stored
     }
@@ -52,7 +52,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
             let (current, record) = try ownedLiveRecord(id: id, ifMatch: condition, in: connection)
             let next = record.updated(with: content, at: max(date, record.metadata.updatedAt))
             let bytes = try Self.canonicalBytes(of: next)
-            let stored = try Self.upsert(next, bytes: bytes, isNew: false, in: connection)
+            let stored = try Self.upsert(RecordRow(next, bytes: bytes), isNew: false, in: connection)
             try publish(next, bytes: bytes, action: "update", oldContent: current.content, by: actor, in: connection)
             return stored
         }
@@ -66,7 +66,7 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
             let (current, record) = try ownedLiveRecord(id: id, ifMatch: condition, in: connection)
             let tombstone = record.deleted(at: max(date, record.metadata.updatedAt))
             let bytes = try Self.canonicalBytes(of: tombstone)
-            let stored = try Self.upsert(tombstone, bytes: bytes, isNew: false, in: connection)
+            let stored = try Self.upsert(RecordRow(tombstone, bytes: bytes), isNew: false, in: connection)
             try publish(tombstone, bytes: bytes, action: "delete", oldContent: current.content, by: actor, in: connection)
             return stored
         }
@@ -187,22 +187,12 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
     /// caller found no row with this id in this transaction: the insert then cannot conflict,
     /// its position is the new rowid, and there is no old full-text row to remove (two
     /// statements fewer, a fifth of a bulk load's or a sync page's SQL).
-    static func upsert(_ record: Record<Kind.Content>, bytes: [UInt8], isNew: Bool, in connection: SQLiteConnection) throws -> StoredRecord {
-        let id = record.id.uuidString.lowercased()
-        let etag = EntityTag.of(bytes)
-        let filters = record.content.map { Kind.filterValues(of: $0, origin: record.origin) }
-            ?? Array(repeating: .null, count: Kind.filterColumns.count)
-        precondition(filters.count == Kind.filterColumns.count, "one value per filter column of \(Kind.table)")
-        let columns = ["id", "origin", "version", "created_at", "updated_at", "deleted", "etag", "content"] + Kind.filterColumns
-        let values: [SQLValue] = [
-            .text(id), .text(record.origin.value), .integer(Int64(record.version)),
-            .text(timestamp(record.metadata.createdAt)), .text(timestamp(record.metadata.updatedAt)),
-            .integer(record.isDeleted ? 1 : 0), .text(etag), .blob(bytes),
-        ] + filters
+    static func upsert(_ row: RecordRow<Kind>, isNew: Bool, in connection: SQLiteConnection) throws -> StoredRecord {
+        let columns = RecordRow<Kind>.columns
         let insert = "INSERT INTO \(Kind.table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
         let position: Int64
         if isNew {
-            try connection.run(insert, values)
+            try connection.run(insert, row.values)
             position = connection.lastInsertRowID
         } else {
             // No RETURNING: a statement with RETURNING takes a statement journal, and inside a
@@ -211,8 +201,8 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
             // search-index segment per record, about a third of the cost of a write. The position
             // is read back by id instead, which costs one index lookup.
             let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            try connection.run("\(insert) ON CONFLICT (id) DO UPDATE SET \(updates)", values)
-            guard let held = try connection.queryOne("SELECT position FROM \(Kind.table) WHERE id = ?", [.text(id)])?
+            try connection.run("\(insert) ON CONFLICT (id) DO UPDATE SET \(updates)", row.values)
+            guard let held = try connection.queryOne("SELECT position FROM \(Kind.table) WHERE id = ?", [.text(row.stored.id)])?
                 .int64("position") else {
                 preconditionFailure("the row an upsert wrote is there to read back in the same transaction")
             }
@@ -220,16 +210,13 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         }
         if let searchTable = Kind.searchTable {
             if !isNew { try connection.run("DELETE FROM \(searchTable) WHERE rowid = ?", [.integer(position)]) }
-            if let content = record.content {
-                let texts = Kind.searchValues(of: content)
-                precondition(texts.count == Kind.searchColumns.count, "one text per search column of \(searchTable)")
+            if let texts = row.searchTexts {
                 try connection.run(
                     "INSERT INTO \(searchTable) (rowid, \(Kind.searchColumns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: texts.count)))",
                     [.integer(position)] + texts.map { .text($0) })
             }
         }
-        return StoredRecord(id: id, origin: record.origin.value, version: record.version, isDeleted: record.isDeleted,
-                            etag: etag, content: bytes)
+        return row.stored
     }
 
     static func decode(_ stored: StoredRecord) throws -> Record<Kind.Content> {
@@ -256,12 +243,6 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
-        guard let text = RFC3339Timestamp.string(from: date) else {
-            preconditionFailure("a record's dates were checked to lie in the years 0001...9999")
-        }
-        return text
-    }
 }
 
 extension StoredRecord {

@@ -25,12 +25,11 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
         case ignoredForeignID
     }
 
-    /// A change whose record decoded and matches its envelope.
+    /// A change whose record decoded and matches its envelope, with the row to write for it.
     struct Prepared: PreparedReplica {
         let change: RecordChange
         let record: Record<Kind.Content>
-        /// The record's id as stored: lowercased.
-        let id: String
+        let row: RecordRow<Kind>
     }
 
     public func prepare(_ change: RecordChange) throws -> any PreparedReplica {
@@ -44,7 +43,7 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
               record.version == change.version, record.isDeleted == change.isDeleted else {
             throw ReplicaError.mismatchedEnvelope(kind: Kind.kind, id: change.id)
         }
-        return Prepared(change: change, record: record, id: id)
+        return Prepared(change: change, record: record, row: RecordRow(record, bytes: change.content))
     }
 
     public func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws {
@@ -59,7 +58,7 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
 
     private func applyReporting(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws -> Outcome {
         guard let prepared = prepared as? Prepared else { preconditionFailure("a change prepared by another kind's applier") }
-        let (change, record, id) = (prepared.change, prepared.record, prepared.id)
+        let (change, record, id) = (prepared.change, prepared.record, prepared.row.stored.id)
         guard change.origin != localOrigin.value else { return .ignoredLocalOrigin }
         let held = try RecordStore<Kind>.find(id: id, in: connection)
         if let held {
@@ -68,10 +67,10 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
             }
             guard record.version > held.version else { return .ignoredNotNewer }
         }
-        _ = try RecordStore<Kind>.upsert(record, bytes: change.content, isNew: held == nil, in: connection)
+        _ = try RecordStore<Kind>.upsert(prepared.row, isNew: held == nil, in: connection)
         try AuditLog.record(in: connection, actor: "peer:\(change.origin)", action: record.isDeleted ? "replicate-delete" : "replicate",
-                            resource: Kind.kind, resourceID: id, version: record.version, oldContent: nil,
-                            newContent: change.content, requestID: nil)
+                            resource: Kind.kind, resourceID: id, version: record.version, oldHash: nil,
+                            newHash: prepared.row.contentHash, requestID: nil)
         return .applied
     }
 }
