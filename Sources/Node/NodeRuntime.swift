@@ -124,10 +124,11 @@ public final class NodeRuntime: Sendable {
     /// version order. The first release numbered them by area: node 1-9, catalogue and
     /// knowledge 10-19, coin 20-29, federation 30-39. A database refuses a migration below one it
     /// already applied, so every migration added since takes the next version above all of
-    /// them, whichever extension it belongs to (40 and 41 rebuild the search tables); the list is
-    /// therefore sorted rather than concatenated.
+    /// them, whichever extension it belongs to (40 and 41 rebuild the search tables, 42 binds API
+    /// keys to merchants); the list is therefore sorted rather than concatenated.
     public static func migrations(extensions: [any NodeExtension]) -> [Migration] {
-        (Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration, ChangeLog.migration]
+        (Database.baseMigrations + [APIKeyStore.migration, AuditLog.migration, ChangeLog.migration,
+                                    APIKeyStore.merchantBindingMigration]
             + extensions.flatMap(\.migrations)).sorted { $0.version < $1.version }
     }
 

@@ -1,4 +1,5 @@
-/// `/accounts`: balances (posted, pending, available) and each account's transfers.
+/// `/accounts`: balances (posted, pending, available) and each account's transfers. A key bound
+/// to a merchant reads only that merchant's account (`MerchantBinding`).
 enum AccountRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
@@ -11,7 +12,9 @@ enum AccountRoutes {
             },
             CoinHTTP.route("GET", "/accounts/{accountId}", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 try CoinHTTP.query(request)
-                return .json(try service.account(try accountID(request)))
+                let account = try accountID(request)
+                try MerchantBinding.requireReading(account, request)
+                return .json(try service.account(account))
             },
             CoinHTTP.route("GET", "/accounts/{accountId}/transfers", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 var state: TransferState?
@@ -21,6 +24,7 @@ enum AccountRoutes {
                     code = CoinHTTP.enumFilter(request, "code", TransferCode.self, issues: &issues)
                 }
                 let account = try accountID(request)
+                try MerchantBinding.requireReading(account, request)
                 return CoinHTTP.page(try service.transfers(account: account, state: state, code: code, page: page), page: page,
                                      request: request)
             },

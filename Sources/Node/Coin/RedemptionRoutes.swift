@@ -1,8 +1,10 @@
 /// `/redemptions`: a merchant exchanges coins for euros (scope `coin:merchant`); the coins go to
 /// the treasury and the payout reference tells the finance system which euro payment it is.
-/// Any `coin:merchant` key may redeem for any merchant: the euros go to the merchant's bank
-/// account as the municipality knows it, never to the caller, so a wrong caller can only make a
-/// merchant be paid out early. Binding keys to single merchants is left for later.
+/// An unbound `coin:merchant` key (an integrator serving many merchants) may redeem for any
+/// merchant: the euros go to the merchant's bank account as the municipality knows it, never to
+/// the caller, so a wrong caller can only make a merchant be paid out early. A key bound to one
+/// merchant (its own till or back office) redeems and reads only that merchant's redemptions
+/// (`MerchantBinding`).
 enum RedemptionRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
@@ -18,6 +20,7 @@ enum RedemptionRoutes {
                 guard let key, let merchant, let amount, let payoutReference else {
                     preconditionFailure("a valid body has every required field")
                 }
+                try MerchantBinding.requireActing(for: merchant, request)
                 let outcome = try service.createTransfer(TransferRequest(
                     id: key, debit: .merchant(merchant), credit: .treasury, amountCents: amount, code: .redemption,
                     reference: payoutReference, pendingTimeoutSeconds: nil, operation: "redemptions", debitField: "merchant",
@@ -36,12 +39,13 @@ enum RedemptionRoutes {
                         merchant = value
                     }
                 }
-                return CoinHTTP.page(try service.redemptions(merchant: merchant, page: page), page: page, request: request)
+                let shown = try MerchantBinding.redemptionFilter(merchant, request)
+                return CoinHTTP.page(try service.redemptions(merchant: shown, page: page), page: page, request: request)
             },
             CoinHTTP.route("GET", "/redemptions/{id}", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinMerchant])) { request in
                 try CoinHTTP.query(request)
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
-                return .json(try service.redemption(id))
+                return .json(try MerchantBinding.visible(try service.redemption(id), request))
             },
         ]
     }

@@ -1,5 +1,6 @@
 /// `/transfers`: staff's general entry to the ledger (any code, same rules), reading one
-/// transfer, and posting or voiding a pending one.
+/// transfer (a key bound to a merchant reads only its merchant's), and posting or voiding a
+/// pending one.
 enum TransferRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
@@ -34,7 +35,7 @@ enum TransferRoutes {
             CoinHTTP.route("GET", "/transfers/{id}", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 try CoinHTTP.query(request)
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
-                return CoinHTTP.transferResponse(try service.transfer(id))
+                return CoinHTTP.transferResponse(try MerchantBinding.visible(try service.transfer(id), request))
             },
             CoinHTTP.route("POST", "/transfers/{id}/post", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinPay])) { request in
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)

@@ -55,15 +55,20 @@ public struct PeerIdentity: Sendable, Equatable {
     }
 }
 
-/// An API key after verification: its public id (safe to log) and the scopes it grants.
+/// An API key after verification: its public id (safe to log), the scopes it grants and, for a
+/// merchant's own till or back office, the one merchant it may act for.
 public struct APIKeyIdentity: Sendable, Equatable {
     public let id: String
     public let name: String
     public let scopes: Set<String>
+    /// The merchant's holder reference when the key is bound to one; nil for keys that act for
+    /// many (an integrator serving several merchants, staff).
+    public let merchant: String?
 
-    public init(id: String, name: String, scopes: Set<String>) {
+    public init(id: String, name: String, scopes: Set<String>, merchant: String? = nil) {
         self.id = id
         self.name = name
         self.scopes = scopes
+        self.merchant = merchant
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// `kp_<id>_<secret>`: the id (public, logged, shown in lists) finds the row, the 256-bit secret
 /// is compared in constant time. A full-entropy secret needs no slow password hash; the salt keeps
 /// two databases' hashes of one secret apart.
+///
+/// A key may be bound to one merchant (its own till or back office): it then carries only
+/// `coin:merchant`, since any other scope (staff, payments, residents) would act beyond that merchant.
 public struct APIKeyStore: APIKeyVerifier {
     static let prefix = "kp_"
     static let idBytes = 8
@@ -15,6 +18,8 @@ public struct APIKeyStore: APIKeyVerifier {
         public let id: String
         public let name: String
         public let scopes: [String]
+        /// The merchant the key is bound to, or nil.
+        public let merchant: String?
         public let createdAt: String
         public let revokedAt: String?
     }
@@ -37,37 +42,48 @@ public struct APIKeyStore: APIKeyVerifier {
         );
         """)
 
+    /// Released after 1-41, so it takes the next version above all of them (see
+    /// `NodeRuntime.migrations`). Existing keys stay unbound: they keep acting as they did.
+    public static let merchantBindingMigration = Migration(version: 42, name: "api key merchant binding", sql: """
+        ALTER TABLE api_keys ADD COLUMN merchant TEXT;
+        """)
+
     private let database: Database
 
     public init(database: Database) {
         self.database = database
     }
 
-    public func create(name: String, scopes: [String]) throws -> Created {
+    /// A new key with `scopes`, bound to `merchant` (a holder reference) when given.
+    public func create(name: String, scopes: [String], merchant: String? = nil) throws -> Created {
         guard !scopes.isEmpty else { throw APIKeyError.noScopes }
         let unknown = scopes.filter { !APIScope.all.contains($0) }
         guard unknown.isEmpty else { throw APIKeyError.unknownScopes(unknown) }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw APIKeyError.invalidName }
+        if let merchant {
+            guard Set(scopes) == [APIScope.coinMerchant] else { throw APIKeyError.bindingNeedsOnlyMerchantScope }
+            if let problem = HolderReference.problem(with: merchant) { throw APIKeyError.invalidMerchant(problem) }
+        }
         let id = Digest.hex(Digest.randomBytes(Self.idBytes))
         let secret = Self.base64URL(Digest.randomBytes(Self.secretBytes))
         let salt = Digest.randomBytes(Self.saltBytes)
         try database.write { connection in
             try connection.run(
-                "INSERT INTO api_keys (id, name, scopes, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(id), .text(trimmed), .text(Set(scopes).sorted().joined(separator: " ")), .blob(salt),
-                 .blob(Self.hash(secret: secret, salt: salt)), .text(RFC3339.string(from: Date()))])
+                "INSERT INTO api_keys (id, name, scopes, merchant, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.text(id), .text(trimmed), .text(Set(scopes).sorted().joined(separator: " ")), merchant.map { .text($0) } ?? .null,
+                 .blob(salt), .blob(Self.hash(secret: secret, salt: salt)), .text(RFC3339.string(from: Date()))])
         }
         return Created(id: id, token: Self.prefix + id + "_" + secret)
     }
 
     public func list() throws -> [Listing] {
         try database.read { connection in
-            try connection.query("SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at, id")
+            try connection.query("SELECT id, name, scopes, merchant, created_at, revoked_at FROM api_keys ORDER BY created_at, id")
                 .map { row in
                     Listing(id: try row.required("id"), name: try row.required("name"),
                             scopes: (try row.required("scopes", as: String.self)).split(separator: " ").map(String.init),
-                            createdAt: try row.required("created_at"), revokedAt: row.string("revoked_at"))
+                            merchant: row.string("merchant"), createdAt: try row.required("created_at"), revokedAt: row.string("revoked_at"))
                 }
         }
     }
@@ -88,13 +104,14 @@ public struct APIKeyStore: APIKeyVerifier {
         let id = String(parts[0])
         let secret = String(parts[1])
         let row = try database.read { connection in
-            try connection.queryOne("SELECT name, scopes, salt, hash FROM api_keys WHERE id = ? AND revoked_at IS NULL", [.text(id)])
+            try connection.queryOne("SELECT name, scopes, merchant, salt, hash FROM api_keys WHERE id = ? AND revoked_at IS NULL", [.text(id)])
         }
         guard let row, let salt = row.blob("salt"), let stored = row.blob("hash"),
               Digest.constantTimeEquals(Self.hash(secret: secret, salt: salt), stored)
         else { return nil }
         return APIKeyIdentity(id: id, name: try row.required("name"),
-                              scopes: Set((try row.required("scopes", as: String.self)).split(separator: " ").map(String.init)))
+                              scopes: Set((try row.required("scopes", as: String.self)).split(separator: " ").map(String.init)),
+                              merchant: row.string("merchant"))
     }
 
     static func hash(secret: String, salt: [UInt8]) -> [UInt8] {
@@ -113,6 +130,8 @@ public enum APIKeyError: Error, CustomStringConvertible, Equatable {
     case unknownScopes([String])
     case invalidName
     case notFound(String)
+    case bindingNeedsOnlyMerchantScope
+    case invalidMerchant(String)
 
     public var description: String {
         switch self {
@@ -121,6 +140,9 @@ public enum APIKeyError: Error, CustomStringConvertible, Equatable {
             "unknown scope(s) \(scopes.joined(separator: ", ")); known: \(APIScope.all.sorted().joined(separator: ", "))"
         case .invalidName: "the key's name must be 1 to 200 characters"
         case .notFound(let id): "no active API key with id \(id)"
+        case .bindingNeedsOnlyMerchantScope:
+            "a key bound to a merchant carries only the scope \(APIScope.coinMerchant): other scopes would act beyond that merchant"
+        case .invalidMerchant(let problem): "the merchant reference \(problem)"
         }
     }
 }

@@ -3,15 +3,19 @@ import Synchronization
 import Testing
 @testable import Node
 
-/// API keys by name, each with the scopes its name says.
+/// API keys by name, each with the scopes its name says; `till-m-1` is merchant m-1's own key,
+/// bound to it.
 struct ScopedKeys: APIKeyVerifier {
     static let scopes: [String: Set<String>] = [
         "admin": [APIScope.coinAdmin], "resident": [APIScope.coinResident], "pay": [APIScope.coinPay],
         "merchant": [APIScope.coinMerchant], "auditor": [APIScope.nodeAdmin], "catalogue": [APIScope.solutionsWrite],
+        "till-m-1": [APIScope.coinMerchant],
     ]
 
     func verify(token: String) throws -> APIKeyIdentity? {
-        Self.scopes[token].map { APIKeyIdentity(id: "key-\(token)", name: token, scopes: $0) }
+        Self.scopes[token].map {
+            APIKeyIdentity(id: "key-\(token)", name: token, scopes: $0, merchant: token.hasPrefix("till-") ? "m-1" : nil)
+        }
     }
 }
 
