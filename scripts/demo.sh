@@ -238,9 +238,6 @@ echo "== the community coin: the Heerlens Heitje on Heerlen's node (/api/coin/v1
 STAFF_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Gemeente Heerlen staff" --scopes coin:admin | tail -n 1)"
 PORTAL_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Heitje resident portal" \
     --scopes coin:resident,coin:pay | tail -n 1)"
-MERCHANT_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "Bakkerij Op de Hei till" --scopes coin:merchant | tail -n 1)"
-echo "  API keys: STAFF_KEY (coin:admin), PORTAL_KEY (coin:resident,coin:pay), MERCHANT_KEY (coin:merchant)"
-echo "  made with: knooppunt apikey create --data demo/heerlen --name ... --scopes ..."
 # The task, merchant and resident are the first Heerlen ones in examples/sample-federation.json.
 IFS='|' read -r task_title task_reward task_capacity merchant_name resident < <(python3 - "$repo_root/examples/sample-federation.json" <<'EOF'
 import json, sys
@@ -252,6 +249,11 @@ print(task["title"], task["rewardCents"], task["capacity"], merchant["name"], re
 EOF
 )
 merchant_id="$(echo "$merchant_name" | tr '[:upper:] ' '[:lower:]-')"
+# The bakery's own till gets a key bound to the bakery: it redeems and reads for it alone.
+MERCHANT_KEY="$("$knooppunt" apikey create --data "$demo/heerlen" --name "$merchant_name till" --scopes coin:merchant \
+    --merchant "$merchant_id" | tail -n 1)"
+echo "  API keys: STAFF_KEY (coin:admin), PORTAL_KEY (coin:resident,coin:pay), MERCHANT_KEY (coin:merchant, bound to $merchant_id)"
+echo "  made with: knooppunt apikey create --data demo/heerlen --name ... --scopes ... [--merchant $merchant_id]"
 # Idempotency: every money-moving step sends a fixed Idempotency-Key, a UUID derived from the
 # step's name, so running the script again over the same demo/ replays the first run's answer
 # (201 with Idempotent-Replayed: true) instead of paying twice, and the balances stay as they were.
