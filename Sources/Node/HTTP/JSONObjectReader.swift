@@ -13,6 +13,8 @@ public struct JSONObjectReader {
     public private(set) var issues: [InvalidParam] = []
     private let object: [String: Any]
     private var knownNames: Set<String> = []
+    /// Fields refused with their own reason, so not reported as unknown nor listed as known.
+    private var refusedNames: Set<String> = []
 
     /// Parses `body`, which must be one JSON object.
     public init(body: [UInt8]) throws(Problem) {
@@ -92,6 +94,24 @@ public struct JSONObjectReader {
         return number.boolValue
     }
 
+    /// A string field that `null` clears, as in a JSON merge patch (RFC 7396): nil when absent,
+    /// `.some(nil)` for `null`, else the string as `string` reads it (`.some(nil)` is never an
+    /// invalid string: those add an issue and read as absent).
+    public mutating func clearableString(_ name: String, maxLength: Int) -> String?? {
+        if object[name] is NSNull {
+            knownNames.insert(name)
+            return .some(nil)
+        }
+        return string(name, required: false, maxLength: maxLength).map { .some($0) }
+    }
+
+    /// Refuses a field the operation knows but does not accept, giving the reason instead of
+    /// calling it unknown.
+    public mutating func refuse(_ name: String, code: String, reason: String) {
+        refusedNames.insert(name)
+        if object[name] != nil { addIssue(name, code: code, reason: reason) }
+    }
+
     /// Records a problem found by the caller's own checks (a pattern, a cross-field rule).
     public mutating func addIssue(_ name: String, code: String, reason: String) {
         issues.append(InvalidParam(name: name, code: code, reason: reason))
@@ -99,7 +119,7 @@ public struct JSONObjectReader {
 
     /// Adds an issue for every field that no read asked for.
     public mutating func rejectUnknownFields() {
-        for name in Set(object.keys).subtracting(knownNames).sorted() {
+        for name in Set(object.keys).subtracting(knownNames).subtracting(refusedNames).sorted() {
             addIssue(name, code: "unknown-field", reason: "unknown field; known: \(knownNames.sorted().joined(separator: ", "))")
         }
     }

@@ -48,6 +48,26 @@ struct JSONObjectReaderTests {
         #expect(reader.issues.map(\.code) == ["invalid-type", "required"])
     }
 
+    @Test func clearableStringsTellNullFromAbsence() throws {
+        var reader = try Self.reader(#"{"location":null,"title":"Park","note":""}"#)
+        #expect(reader.clearableString("location", maxLength: 10) == .some(nil))
+        #expect(reader.clearableString("title", maxLength: 10) == .some("Park"))
+        #expect(reader.clearableString("absent", maxLength: 10) == nil)
+        #expect(reader.clearableString("note", maxLength: 10) == nil)
+        reader.rejectUnknownFields()
+        #expect(reader.issues.map(\.name) == ["note"])
+    }
+
+    @Test func refusedFieldsGiveTheirReasonNotUnknown() throws {
+        var reader = try Self.reader(#"{"rewardCents":5,"colour":"red"}"#)
+        reader.refuse("rewardCents", code: "read-only", reason: "is fixed")
+        reader.refuse("absent", code: "read-only", reason: "is fixed")
+        _ = reader.string("title", required: false, maxLength: 10)
+        reader.rejectUnknownFields()
+        #expect(reader.issues.map(\.code) == ["read-only", "unknown-field"])
+        #expect(reader.issues.last?.reason == "unknown field; known: title")
+    }
+
     @Test(arguments: ["", "[1]", "{", "\"text\"", "{\"a\":1}x"])
     func bodiesThatAreNotOneObjectAre400(body: String) {
         let problem = #expect(throws: Problem.self) { try Self.reader(body) }
