@@ -73,6 +73,19 @@ extension CoinService {
         }
     }
 
+    /// Applies staff's corrections in the writer's transaction, so the capacity is compared with
+    /// the approvals as they are when the change is written, and claims see the new period at once.
+    public func updateTask(id: String, patch: TaskPatch, audit: AuditContext) throws -> ParticipationTask {
+        try writer.write { connection in
+            guard let old = try TaskStore.find(id, in: connection) else { throw LedgerError.taskNotFound(id: id) }
+            let new = try patch.applied(to: old)
+            try TaskStore.update(new, in: connection)
+            try AuditLog.record(in: connection, actor: audit.actor, action: "update", resource: "coin-task", resourceID: id,
+                                version: nil, oldContent: old.auditContent, newContent: new.auditContent, requestID: audit.requestID)
+            return new
+        }
+    }
+
     public func task(_ id: String) throws -> ParticipationTask {
         guard let task = try database.read({ try TaskStore.find(id, in: $0) }) else { throw LedgerError.taskNotFound(id: id) }
         return task

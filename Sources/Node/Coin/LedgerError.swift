@@ -31,6 +31,8 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
     case taskNotOpen(id: String, reason: String)
     /// Every place of the task is taken by approved claims.
     case taskFull(id: String, capacity: Int64)
+    /// A task's capacity corrected below the claims already approved (and paid).
+    case capacityBelowApproved(id: String, capacity: Int64, approvedClaims: Int64)
     case alreadyClaimed(taskID: String, resident: String)
     case claimNotFound(id: String)
     /// Approving a rejected claim or rejecting an approved one.
@@ -83,6 +85,9 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
         case .taskFull(let id, let capacity):
             return Problem(status: .conflict, code: "task-full",
                            detail: "All \(capacity) places of the task \(id) are taken by approved claims.")
+        case .capacityBelowApproved(let id, let capacity, let approved):
+            return Problem(status: .conflict, code: "capacity-below-approved",
+                           detail: "The task \(id) already has \(approved) approved claims; capacity \(capacity) is below that (field capacity).")
         case .alreadyClaimed(let taskID, let resident):
             return Problem(status: .conflict, code: "already-claimed", detail: "The resident \(resident) already claimed the task \(taskID).")
         case .claimNotFound(let id):

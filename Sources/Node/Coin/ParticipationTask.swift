@@ -91,6 +91,15 @@ enum TaskStore {
                   .text(task.periodStart), .text(task.periodEnd), task.location.map(SQLValue.text) ?? .null, .text(task.createdAt)])
     }
 
+    /// Writes staff's corrections; the table's CHECKs back the capacity and period rules.
+    static func update(_ task: ParticipationTask, in connection: SQLiteConnection) throws {
+        let changed = try connection.run("""
+            UPDATE coin_tasks SET title = ?, description = ?, capacity = ?, period_end = ?, location = ? WHERE id = ?
+            """, [.text(task.title), .text(task.description), .integer(task.capacity), .text(task.periodEnd),
+                  task.location.map(SQLValue.text) ?? .null, .text(task.id)])
+        precondition(changed == 1, "only an existing task is updated")
+    }
+
     /// Takes one place for an approved claim; the table's CHECK keeps it within capacity.
     static func countApproval(_ id: String, in connection: SQLiteConnection) throws {
         let changed = try connection.run("UPDATE coin_tasks SET approved_count = approved_count + 1 WHERE id = ? AND approved_count < capacity",

@@ -1,4 +1,6 @@
-/// `/tasks`: participation tasks, created by staff and read by everyone who works with the coin.
+/// `/tasks`: participation tasks, created and corrected by staff and read by everyone who works
+/// with the coin. Tasks carry no ETag, as merchants do not: a PATCH names only the fields it
+/// changes, and the rules that matter (capacity, period) are checked against the row it writes.
 enum TaskRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
@@ -32,11 +34,30 @@ enum TaskRoutes {
                 try CoinHTTP.query(request)
                 return .json(try service.task(try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.taskNotFound)))
             },
+            CoinHTTP.route("PATCH", "/tasks/{id}", .apiKey(scope: APIScope.coinAdmin)) { request in
+                try CoinHTTP.query(request)
+                let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.taskNotFound)
+                var reader = try request.jsonObject()
+                let patch = TaskPatch(
+                    title: reader.string("title", required: false, maxLength: CoinLimits.maxTitleLength),
+                    description: reader.string("description", required: false, maxLength: CoinLimits.maxDescriptionLength),
+                    capacity: reader.integer("capacity", required: false, in: 1...CoinLimits.maxTaskCapacity),
+                    periodEnd: date(&reader, "periodEnd", required: false),
+                    location: reader.clearableString("location", maxLength: CoinLimits.maxLocationLength))
+                reader.refuse("rewardCents", code: "read-only",
+                              reason: "the reward cannot change: residents claimed, and staff may have paid, the announced amount")
+                reader.rejectUnknownFields()
+                try reader.throwIfInvalid()
+                guard !patch.isEmpty else {
+                    throw Problem.badRequest("The patch changes nothing; send at least one of title, description, capacity, periodEnd, location.")
+                }
+                return .json(try service.updateTask(id: id, patch: patch, audit: AuditContext(request)))
+            },
         ]
     }
 
-    private static func date(_ reader: inout JSONObjectReader, _ name: String) -> String? {
-        guard let text = reader.string(name, required: true, maxLength: 10) else { return nil }
+    private static func date(_ reader: inout JSONObjectReader, _ name: String, required: Bool = true) -> String? {
+        guard let text = reader.string(name, required: required, maxLength: 10) else { return nil }
         if let problem = ParticipationTask.problem(withDate: text) {
             reader.addIssue(name, code: "invalid", reason: problem)
             return nil
