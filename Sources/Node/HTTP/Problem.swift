@@ -1,15 +1,8 @@
-/// One invalid input, named by its dotted JSON path or query key, as `invalidParams` lists it.
-public struct InvalidParam: Sendable, Equatable, Codable {
-    public var name: String
-    public var code: String
-    public var reason: String
+import Schemas
 
-    public init(name: String, code: String, reason: String) {
-        self.name = name
-        self.code = code
-        self.reason = reason
-    }
-}
+/// One invalid input, named by its dotted JSON path or query key, as `invalidParams` lists it:
+/// the schema validators' own issue type, so what they report reaches the client unchanged.
+public typealias InvalidParam = ValidationIssue
 
 /// An error that knows how it looks to a client. The responder renders any such error as its
 /// problem, so a module's typed errors (the ledger's insufficient funds, a conflicting state) map

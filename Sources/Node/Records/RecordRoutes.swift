@@ -148,7 +148,7 @@ public struct RecordRoutes<Kind: SharedRecordKind>: Sendable {
         switch result {
         case .success(let content): return content
         case .failure(let failure):
-            throw RecordProblems.invalid(failure.issues.map { InvalidParam(name: $0.name, code: $0.code, reason: $0.reason) })
+            throw RecordProblems.invalid(failure.issues)
         }
     }
 

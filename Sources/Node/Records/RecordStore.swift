@@ -239,10 +239,9 @@ public struct RecordStore<Kind: SharedRecordKind>: Sendable {
     static func check(_ content: Kind.Content) throws {
         let issues = content.validate()
         guard issues.isEmpty else {
-            throw RecordStoreError.invalid(issues.map { InvalidParam(name: $0.name, code: $0.code, reason: $0.reason) })
+            throw RecordStoreError.invalid(issues)
         }
     }
-
 }
 
 extension StoredRecord {

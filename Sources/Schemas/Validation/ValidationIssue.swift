@@ -1,5 +1,5 @@
-/// One problem with an input, in the shape of the API's `invalidParams` entries (Node maps it
-/// one to one onto `InvalidParam`).
+/// One problem with an input, in the shape of the API's `invalidParams` entries (Node serves it
+/// as `InvalidParam`).
 ///
 /// `name` is the dotted path of the field: object keys and array indices joined by dots, as in
 /// `contact.email`, `themes.2` or `partners.0.oin`. Problems with the body as a whole (not JSON,
