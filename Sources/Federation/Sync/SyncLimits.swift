@@ -29,9 +29,10 @@ public struct SyncLimits: Sendable, Equatable {
     public var maxPagesPerRound = 100
     /// One page's fetch, retries included.
     public var pageDeadlineSeconds = 60
-    /// Threads pulling peers in the background. Each peer belongs to one thread (by its OIN), so
-    /// a slow or dead peer delays only the peers sharing its thread; fetching and verifying run
-    /// beside each other, while applying serializes on the single writer anyway.
+    /// Threads pulling peers in the background. The peers are dealt out between them (see
+    /// `SyncService.peers(of:among:count:)`), so a slow or dead peer delays only the peers sharing
+    /// its thread; fetching and verifying run beside each other, while applying serializes on the
+    /// single writer anyway.
     public var pullerThreads = 2
     /// Warnings about passed-over changes per peer per round; the rest are counted in one line
     /// and in the metrics, so a peer serving a page of forgeries cannot flood the log.

@@ -5,7 +5,7 @@ import Schemas
 import Synchronization
 
 /// The background pullers: a few threads of our own (never `Task`s: a round blocks on libcurl
-/// and SQLite), each owning the peers whose OIN hashes to it. A thread pulls its peers, then
+/// and SQLite), dealing the peers out between them (see `peers(of:among:count:)`). A thread pulls its peers, then
 /// waits the sync interval shortened by up to a fifth at random (so members spread out over
 /// each other), or not at all while a peer still has a backlog. `stop` cancels the transfer in
 /// flight and waits for the threads, bounded.
@@ -82,7 +82,7 @@ public final class SyncService: Sendable {
         while !cancellation.isCancelled {
             let mine: [DirectoryMember]
             do {
-                mine = try settings.peers.activePeers().filter { Self.shard(of: $0.oin, count: shardCount) == shard }
+                mine = Self.peers(of: shard, among: try settings.peers.activePeers(), count: shardCount)
             } catch {
                 logger.error("cannot list the peers to pull", [("error", .string(String(describing: error)))])
                 mine = []
@@ -117,14 +117,15 @@ public final class SyncService: Sendable {
         return Int(interval * Double.random(in: Self.minimumWaitFraction...1.0))
     }
 
-    /// FNV-1a over the OIN's digits: the same peer always lands on the same thread, so its
-    /// client (and kept-alive connection) lives on that thread only.
-    static func shard(of oin: OIN, count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in oin.value.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+    /// The peers thread `shard` of `count` pulls: the active peers in OIN order, dealt out in
+    /// turn. With no more peers than threads every peer has a thread of its own, so a peer that
+    /// is down (whose fetch retries for a second or more) holds up no other; with more, the
+    /// threads differ by at most one peer. The same directory always gives the same deal, so a
+    /// peer's client and kept-alive connection stay on one thread; a member joining or leaving
+    /// can move peers to another thread, which then connects once, and while the threads pick
+    /// up the new directory two of them may pull the same peer, which the checkpoint check in
+    /// `ReplicaPageWriter` makes harmless.
+    static func peers(of shard: Int, among peers: [DirectoryMember], count: Int) -> [DirectoryMember] {
+        peers.sorted { $0.oin.value < $1.oin.value }.enumerated().filter { $0.offset % count == shard }.map(\.element)
     }
 }

@@ -332,11 +332,21 @@ import Testing
         }
     }
 
-    @Test func peersAreSpreadOverThreadsTheSameWayEveryTime() {
-        let oins = (0..<50).map { OIN(String(format: "000000010000%08d", $0 * 1000))! }
-        let first = oins.map { SyncService.shard(of: $0, count: 3) }
-        #expect(first == oins.map { SyncService.shard(of: $0, count: 3) })
-        #expect(Set(first) == [0, 1, 2])
+    @Test func peersAreDealtOutOverTheThreadsTheSameWayWhateverTheirOrder() {
+        let members = (0..<7).map { index in
+            DirectoryMember(oin: OIN(String(format: "000000010000%08d", index * 1000))!, name: "Gemeente \(index)",
+                            cbsCode: nil, baseURL: "https://127.0.0.1:\(9000 + index)",
+                            certificateSHA256: String(repeating: "ab", count: 32),
+                            keys: [DirectoryMember.Key(sha256: String(repeating: "0f", count: 32), spkiDER: [1, 2, 3])],
+                            status: .active, updatedAt: "2026-11-23T10:00:00.000Z")
+        }
+        let deal = (0..<3).map { SyncService.peers(of: $0, among: members, count: 3).map(\.oin) }
+        #expect(deal.map(\.count) == [3, 2, 2])
+        #expect(Set(deal.joined()) == Set(members.map(\.oin)) && deal.joined().count == members.count)
+        #expect((0..<3).map { SyncService.peers(of: $0, among: members.reversed(), count: 3).map(\.oin) } == deal)
+        // Two peers and two threads: each peer has a thread of its own.
+        let pair = Array(members.prefix(2))
+        #expect((0..<2).map { SyncService.peers(of: $0, among: pair, count: 2).count } == [1, 1])
     }
 }
 
