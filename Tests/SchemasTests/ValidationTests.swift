@@ -152,6 +152,24 @@ private let manyPartners = "[" + (0...SchemaLimits.maxPartnerCount).map { "{\"na
         #expect(bytes == #"{"en":"Signalen"}"#)
     }
 
+    /// ASCII text is counted and checked byte by byte, other text scalar by scalar: both must
+    /// give the same answers at the length limit and for control characters.
+    @Test(arguments: [
+        (String(repeating: "a", count: SchemaLimits.maxNameLength), nil),
+        (String(repeating: "é", count: SchemaLimits.maxNameLength), nil),
+        (String(repeating: "a", count: SchemaLimits.maxNameLength + 1), "name.en too-long"),
+        (String(repeating: "é", count: SchemaLimits.maxNameLength + 1), "name.en too-long"),
+        ("tab\tinside", "name.en invalid"),
+        ("café\u{07}", "name.en invalid"),
+        ("delete \u{7F}", "name.en invalid"),
+        ("zwei\u{2028}Zeilen", "name.en invalid"),
+        ("C1 \u{85} control", "name.en invalid"),
+    ] as [(String, String?)])
+    func textLimitsHoldForASCIIAndOtherText(name: String, expected: String?) throws {
+        let escaped = String(decoding: try CanonicalJSON.encode(JSONValue.string(name)), as: UTF8.self)
+        #expect(issues(SolutionDraft.self, try body(Self.valid, "{\"name\": {\"en\": \(escaped)}}")) == (expected.map { [$0] } ?? []))
+    }
+
     @Test func textIsNormalizedToNFC() throws {
         let draft = try SolutionDraft.decodeDraft(from: body(Self.valid, "{\"name\": {\"nl\": \"Caf\\u0065\\u0301\"}}")).get()
         #expect(draft.name.nl?.unicodeScalars.map(\.value) == [0x43, 0x61, 0x66, 0xE9])

@@ -14,11 +14,17 @@ enum Rules {
             issues.add(path, ValidationCode.required, "must not be empty")
             return
         }
-        let length = text.unicodeScalars.count
+        // ASCII text (most titles and bodies) has one scalar per byte: its bytes are counted and
+        // checked without decoding scalars.
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let length = isASCII ? text.utf8.count : text.unicodeScalars.count
         if length > maxLength {
             issues.add(path, ValidationCode.tooLong, "at most \(maxLength) characters, found \(length)")
         }
-        if let control = text.unicodeScalars.first(where: { isForbidden($0, in: kind) }) {
+        let firstForbidden = isASCII
+            ? text.utf8.first { isForbidden(Unicode.Scalar($0), in: kind) }.map(Unicode.Scalar.init)
+            : text.unicodeScalars.first { isForbidden($0, in: kind) }
+        if let control = firstForbidden {
             let code = "U+" + String(control.value, radix: 16, uppercase: true).leftPadded(to: 4)
             let reason = kind == .singleLine
                 ? "must be a single line without control characters (found \(code))"

@@ -71,7 +71,8 @@ struct FieldPath: Sendable, Equatable, CustomStringConvertible {
     /// An empty key is shown as `""`, so that no issue is ever named by an empty string.
     func key(_ key: String) -> FieldPath {
         if key.isEmpty { return FieldPath(components: components + ["\"\""]) }
-        let shown = key.unicodeScalars.count > Self.maxRenderedKeyLength
+        // UTF-8 never has fewer code units than scalars, so a short key skips the scalar count.
+        let shown = key.utf8.count > Self.maxRenderedKeyLength && key.unicodeScalars.count > Self.maxRenderedKeyLength
             ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(Self.maxRenderedKeyLength))) + "…"
             : key
         return FieldPath(components: components + [shown])
