@@ -54,6 +54,7 @@ start() {
 # A registry and members m1..m$1, admitted by CSR; every node has fetched the directory once
 # and every member's real URL is listed. Leaves them all running.
 declare -A url_of=()
+metrics_key_of=()
 make_federation() {
     local count="$1" i data
     "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
@@ -101,10 +102,25 @@ digest() {
         | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["sequence"], d["count"], d["hash"])'
 }
 
+# A node:metrics key for each named node (metrics need one by default), in metrics_key_of.
+declare -A metrics_key_of=()
+make_metrics_keys() {
+    local name
+    for name in "$@"; do
+        metrics_key_of[$name]="$("$knooppunt" apikey create --data "$tmp/$name" --name Prometheus --scopes node:metrics | tail -n 1)"
+    done
+}
+
+# Node $1's /metrics; empty while the node does not answer.
+scrape() {
+    curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" -H "Authorization: Bearer ${metrics_key_of[$1]}" \
+        "${url_of[$1]}/metrics" 2>/dev/null || true
+}
+
 # One sample of node $1's /metrics, 0 when absent or while the node does not answer yet.
 metric() {
     local text
-    text="$(curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$1]}/metrics" 2>/dev/null)" || text=""
+    text="$(scrape "$1")"
     awk -v name="$2" 'index($0, name " ") == 1 { print $2; found = 1; exit } END { if (!found) print 0 }' <<<"$text"
 }
 
@@ -119,6 +135,7 @@ wait_for_port() {
 # --- two nodes ---------------------------------------------------------------------------------
 echo "== two nodes: $records knowledge entries from m1 to m2" >&2
 make_federation 2
+make_metrics_keys m2
 for name in m1 m2 registry; do stop_process "$name"; done
 generated_at=$(now)
 "$knooppunt" knowledge generate --data "$tmp/m1" --count "$records" >/dev/null
@@ -153,7 +170,7 @@ two_seconds=$(python3 -c "print(round($caught_up - $started, 2))")
 served="$(digest m1 "$m1_oin")"
 held="$(digest m2 "$m1_oin")"
 [ "$served" = "$held" ] || die "digests differ after catching up: $served vs $held"
-rejected="$(curl -sS --cacert "$tmp/ca/ca.crt" "${url_of[m2]}/metrics" | awk -v p="peer=\"$m1_oin\"" \
+rejected="$(scrape m2 | awk -v p="peer=\"$m1_oin\"" \
     '/^knooppunt_sync_rejected_changes_total/ && index($0, p) { sum += $2 } END { print sum + 0 }')"
 verified=$(( ${applied%.*} + rejected ))
 two_rate=$(python3 -c "print(int($records / ($caught_up - $started)))")
@@ -169,6 +186,7 @@ echo "== $nodes nodes (the registry and $members municipalities), $per_node entr
 make_federation "$members"
 names=(registry)
 for i in $(seq 1 "$members"); do names+=("m$i"); done
+make_metrics_keys "${names[@]}"
 for name in "${names[@]}"; do stop_process "$name"; done
 seed=1
 for name in "${names[@]}"; do
@@ -185,7 +203,7 @@ deadline=$(( $(date +%s) + timeout_seconds ))
 while :; do
     done_nodes=0
     for name in "${names[@]}"; do
-        text="$(curl -sS --max-time 10 --cacert "$tmp/ca/ca.crt" "${url_of[$name]}/metrics" 2>/dev/null || true)"
+        text="$(scrape "$name")"
         total="$(awk '/^knooppunt_sync_records_applied_total/ { sum += $2 } END { print sum + 0 }' <<<"$text")"
         behind="$(awk '/^knooppunt_sync_lag_sequences/ && $2 != 0 { n++ } END { print n + 0 }' <<<"$text")"
         [ "$total" -ge "$expected" ] && [ "$behind" = 0 ] && done_nodes=$((done_nodes + 1))

@@ -95,7 +95,7 @@ public final class NodeRuntime: Sendable {
         NodeComponent(configuration: configuration, logger: logger) { try database.checkHealth() }
             .register(in: &table, components: components)
         OpenAPIRoutes.register(in: &table, documents: documents, components: components)
-        MetricsRoute.register(in: &table, metrics: metrics)
+        MetricsRoute.register(in: &table, metrics: metrics, access: configuration.metricsAccess)
         AuditRoute.register(in: &table, database: database)
         for nodeExtension in extensions { nodeExtension.register(in: &table, context: context) }
         for runtime in runtimes { runtime.register(in: &table) }

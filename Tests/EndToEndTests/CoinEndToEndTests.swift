@@ -43,7 +43,7 @@ import Testing
     @Test func statusCodesWithRealKeys() throws {
         let coin = try CoinNode.make()
         let node = try NodeProcess(dataDirectory: coin.data)
-        let unused = try Curl.request(node, "/metrics").text
+        let unused = try MetricsScrape.text(node)
         #expect(unused.contains("knooppunt_coin_transfers_total{code=\"payment\",outcome=\"created\"} 0\n"), "registered at start")
         #expect(unused.contains("# TYPE knooppunt_group_commit_duration_seconds histogram\n"))
         let scheme = try coin.call(node, "GET", "/scheme", key: "resident")

@@ -56,7 +56,7 @@ import Testing
         #expect(call.status == 0, "\(call.errors)")
         #expect(call.output.contains("HTTP 200 from Zoetermeer") && call.output.contains(heerlen.oin))
 
-        let metrics = try Curl.request(zoetermeer.node, "/metrics").text
+        let metrics = try MetricsScrape.text(zoetermeer.node)
         #expect(metrics.contains("knooppunt_directory_members{status=\"active\"} 3"))
         #expect(metrics.contains("knooppunt_directory_last_success_timestamp_seconds "))
         let info = try Curl.request(federation.registry, "/api/node/v1/info").json

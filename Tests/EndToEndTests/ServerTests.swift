@@ -9,7 +9,7 @@ import Testing
     }
 
     static func metric(_ node: NodeProcess, _ prefix: String) throws -> Int {
-        let text = try Curl.request(node, "/metrics").text
+        let text = try MetricsScrape.text(node)
         let line = text.split(separator: "\n").first { $0.hasPrefix(prefix) }
         return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
     }
@@ -54,6 +54,27 @@ import Testing
         #expect(result.headers["access-control-allow-origin"] == "*")
         let openapi = try #require(result.json?["openapi"] as? String)
         #expect(openapi.hasPrefix("3."))
+    }
+
+    /// The metrics name the version, the peers and the traffic: by default only a `node:metrics`
+    /// key reads them; `metricsAccess: open` opens them for a node only monitoring can reach.
+    @Test func metricsNeedTheirScopeUnlessConfiguredOpen() throws {
+        let node = try Self.startNode()
+        Self.expectProblem(try Curl.request(node, "/metrics"), status: 401)
+        let created = try Run.knooppunt(["apikey", "create", "--data", node.dataDirectory.path, "--name", "Portal",
+                                         "--scopes", "solutions:write"])
+        let portal = String(created.output.split(separator: "\n").last ?? "")
+        Self.expectProblem(try Curl.request(node, "/metrics", headers: ["Authorization: Bearer \(portal)"]), status: 403)
+        #expect(try MetricsScrape.text(node).contains("knooppunt_http_requests_total{"))
+
+        let open = try Self.startNode { $0["metricsAccess"] = "open" }
+        #expect(try Curl.request(open, "/api/node/v1/health").status == 200)
+        let scraped = try Curl.request(open, "/metrics")
+        #expect(scraped.status == 200 && scraped.text.contains("knooppunt_http_requests_total{"))
+
+        let bad = try TestPKI.shared().initNode { $0["metricsAccess"] = "public" }
+        let refused = try Run.knooppunt(["serve", "--data", bad.path])
+        #expect(refused.status != 0 && refused.errors.contains("metricsAccess"), "\(refused.errors)")
     }
 
     @Test func headReturnsHeadersOnly() throws {

@@ -79,10 +79,16 @@ public enum OpenAPIRoutes {
     }
 }
 
-/// `GET /metrics` in the Prometheus text format.
+/// `GET /metrics` in the Prometheus text format, for whom `access` admits.
 public enum MetricsRoute {
-    public static func register(in table: inout RouteTable, metrics: Metrics) {
-        table.add(Route("GET", "/metrics", component: Responder.nodeComponent, access: .open, execution: .eventLoop,
+    public static func register(in table: inout RouteTable, metrics: Metrics, access: MetricsAccess) {
+        let routeAccess: RouteAccess = switch access {
+        case .apiKey: .apiKey(scope: APIScope.nodeMetrics)
+        case .open: .open
+        }
+        // Rendering only reads memory, but checking a key reads SQLite: off the event loop then.
+        table.add(Route("GET", "/metrics", component: Responder.nodeComponent, access: routeAccess,
+                        execution: access == .open ? .eventLoop : .worker,
                         produces: "text/plain") { _ in
             Response.bytes(Array(metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         })

@@ -35,6 +35,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var logLevel: String
     /// Browser origins allowed to call key-protected routes (public reads allow any origin).
     public var corsAllowedOrigins: [String]
+    public var metricsAccess: MetricsAccess
     /// The registry and its member directory; empty on the registry and on a standalone node.
     public var federation: FederationSettings
 
@@ -51,6 +52,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         self.workers = 0
         self.logLevel = LogLevel.info.name
         self.corsAllowedOrigins = []
+        self.metricsAccess = .apiKey
         self.federation = FederationSettings()
     }
 
@@ -67,6 +69,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 0
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? LogLevel.info.name
         corsAllowedOrigins = try container.decodeIfPresent([String].self, forKey: .corsAllowedOrigins) ?? []
+        metricsAccess = try container.decodeIfPresent(MetricsAccess.self, forKey: .metricsAccess) ?? .apiKey
         federation = try container.decodeIfPresent(FederationSettings.self, forKey: .federation) ?? FederationSettings()
         guard LogLevel(name: logLevel) != nil else {
             throw DecodingError.dataCorruptedError(forKey: .logLevel, in: container,

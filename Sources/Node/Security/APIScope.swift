@@ -1,7 +1,9 @@
 /// The scopes an API key can carry, one per kind of write. A key gets only what its integrator
-/// needs; `node:admin` reads the audit trail.
+/// needs; `node:admin` reads the audit trail and `node:metrics` the Prometheus metrics (see
+/// `MetricsAccess`).
 public enum APIScope {
     public static let nodeAdmin = "node:admin"
+    public static let nodeMetrics = "node:metrics"
     public static let solutionsWrite = "solutions:write"
     public static let knowledgeWrite = "knowledge:write"
     public static let coinAdmin = "coin:admin"
@@ -10,6 +12,6 @@ public enum APIScope {
     public static let coinMerchant = "coin:merchant"
 
     public static let all: Set<String> = [
-        nodeAdmin, solutionsWrite, knowledgeWrite, coinAdmin, coinResident, coinPay, coinMerchant,
+        nodeAdmin, nodeMetrics, solutionsWrite, knowledgeWrite, coinAdmin, coinResident, coinPay, coinMerchant,
     ]
 }

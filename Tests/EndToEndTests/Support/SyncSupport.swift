@@ -58,7 +58,7 @@ enum SyncProbe {
 
     /// The value of one sample in a node's `/metrics`, e.g. `knooppunt_sync_lag_sequences{peer="…"}`.
     static func metric(_ node: NodeProcess, _ sample: String) throws -> Double? {
-        let text = try Curl.request(node, "/metrics").text
+        let text = try MetricsScrape.text(node)
         for line in text.split(separator: "\n") where line.hasPrefix(sample + " ") {
             return Double(line.dropFirst(sample.count + 1))
         }
