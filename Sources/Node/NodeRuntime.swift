@@ -80,7 +80,8 @@ public final class NodeRuntime: Sendable {
         let level = LogLevel(name: configuration.logLevel) ?? .info
         let logger = Logger(label: "node", minimumLevel: level, sink: logSink)
         let metrics = Metrics(version: SoftwareVersion.current)
-        let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions)
+        let database = try Self.openDatabase(dataDirectory: dataDirectory, extensions: extensions,
+                                             checkpointObserver: Self.reportingCheckpoints(logger: logger, metrics: metrics))
         let writer = GroupCommitWriter(database: database, logger: logger, metrics: GroupCommitMetrics(metrics: metrics))
         let context = NodeContext(configuration: configuration, dataDirectory: dataDirectory, database: database, writer: writer,
                                   logger: logger, metrics: metrics, signer: signer,
@@ -142,9 +143,26 @@ public final class NodeRuntime: Sendable {
 
     /// Opens the data folder's database with every migration applied; the CLI's commands use
     /// this too, so they never see a schema the server would not.
-    public static func openDatabase(dataDirectory: String, extensions: [any NodeExtension]) throws -> Database {
+    public static func openDatabase(dataDirectory: String, extensions: [any NodeExtension],
+                                    checkpointObserver: CheckpointObserver = .ignoring) throws -> Database {
         try Database(path: NodeConfiguration.resolve(NodeConfiguration.databaseFileName, in: dataDirectory),
-                     migrations: migrations(extensions: extensions))
+                     migrations: migrations(extensions: extensions), checkpointObserver: checkpointObserver)
+    }
+
+    /// Every failed background checkpoint is counted; the first of a run of failures is logged as
+    /// a warning (the rest would flood the log while a disk is failing), and the end of the run.
+    static func reportingCheckpoints(logger: Logger, metrics: Metrics) -> CheckpointObserver {
+        let failures = metrics.counter("knooppunt_store_checkpoint_failures_total",
+                                       help: "Background WAL checkpoints that failed; the WAL grows while they do")
+        return CheckpointObserver(
+            failed: { error, consecutive in
+                failures.increment()
+                guard consecutive == 1 else { return }
+                logger.warning("WAL checkpoint failed; the WAL grows until one works", [("error", .string(String(describing: error)))])
+            },
+            recovered: { failedRounds in
+                logger.info("WAL checkpoints work again", [("failedRounds", .integer(failedRounds))])
+            })
     }
 
     public func start() throws {

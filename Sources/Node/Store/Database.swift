@@ -37,7 +37,8 @@ public final class Database: Sendable {
         path: String,
         migrations: [Migration],
         readerCount: Int = 4,
-        busyTimeoutMilliseconds: Int = 5000
+        busyTimeoutMilliseconds: Int = 5000,
+        checkpointObserver: CheckpointObserver = .ignoring
     ) throws(StoreError) {
         precondition(readerCount > 0, "a database needs at least one reader")
         precondition(
@@ -66,7 +67,8 @@ public final class Database: Sendable {
             )
         }
         // Last of what may throw, so a failed open leaves no thread behind.
-        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+                                           observer: checkpointObserver)
         schemaVersion = migrator.latestVersion
         writer = ConnectionPool(
             role: "writer",

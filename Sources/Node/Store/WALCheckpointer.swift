@@ -12,8 +12,9 @@ import Synchronization
 /// once its WAL frames are synced, whether or not a checkpoint has copied them yet.
 ///
 /// A checkpoint that fails (a disk error, another process checkpointing at the same moment)
-/// leaves the WAL as it was for the next round; the writer's own checkpoint at a larger size
-/// (see `Database`) bounds it meanwhile, and closing the writer checkpoints whatever is left.
+/// leaves the WAL as it was for the next round and is reported to the `CheckpointObserver`; the
+/// writer's own checkpoint at a larger size (see `Database`) bounds the WAL meanwhile, and
+/// closing the writer checkpoints whatever is left.
 final class WALCheckpointer: Sendable {
     /// How often the WAL is copied back: it grows by at most what the writer writes meanwhile.
     static let intervalMilliseconds = 200
@@ -23,11 +24,19 @@ final class WALCheckpointer: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     private let isStopping = Atomic<Bool>(false)
+    private let observer: CheckpointObserver
+    private let checkpoint: @Sendable (SQLiteConnection) throws(StoreError) -> Void
 
     /// Opens a connection of its own to `path` (which must exist, in WAL mode) and starts the
     /// thread. The busy timeout serves the opening; a passive checkpoint never waits for a lock.
-    init(path: String, busyTimeoutMilliseconds: Int) throws(StoreError) {
+    /// `checkpoint` is what a round runs; tests replace it to make rounds fail.
+    init(path: String, busyTimeoutMilliseconds: Int, observer: CheckpointObserver,
+         checkpoint: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> Void = {
+             try $0.execute("PRAGMA wal_checkpoint(PASSIVE)")
+         }) throws(StoreError) {
         connection = Mutex(try SQLiteConnection(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        self.observer = observer
+        self.checkpoint = checkpoint
         let thread = Thread { [self] in run() }
         thread.name = "knooppunt-checkpointer"
         thread.start()
@@ -42,10 +51,24 @@ final class WALCheckpointer: Sendable {
     }
 
     private func run() {
+        var consecutiveFailures = 0
         while !isStopping.load(ordering: .relaxed) {
             _ = wakeUp.wait(timeout: .now() + .milliseconds(Self.intervalMilliseconds))
-            connection.withLock { connection in
-                _ = try? connection?.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            let failure = connection.withLock { connection -> StoreError? in
+                guard let connection else { return nil }
+                do throws(StoreError) {
+                    try checkpoint(connection)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                consecutiveFailures += 1
+                observer.failed(failure, consecutiveFailures)
+            } else if consecutiveFailures > 0 {
+                observer.recovered(consecutiveFailures)
+                consecutiveFailures = 0
             }
         }
         exited.signal()
