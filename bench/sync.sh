@@ -6,10 +6,15 @@
 #   two nodes: RECORDS knowledge entries published at A (offline, `knooppunt knowledge generate`),
 #              then A and B start; the time from B's start until B's digest of A equals A's
 #              (polled through B's lag metric, then checked on /digest), records/s and
-#              signatures verified (applied + rejected changes at B).
+#              signatures verified (applied + rejected changes at B), and the CPU time each node
+#              used (the pulling node's per record is the figure to watch: wall time on a shared
+#              VM moves by ±15% between runs, CPU time much less).
 #   ten nodes: the registry and NODES-1 municipalities each publish PER_NODE entries offline,
 #              then all start at once; the time until every node holds every other's records
 #              (every pair's digest equal).
+#
+# Reference, measured in the same run: `openssl speed ecdsap256`, the P-256 verifications one core
+# does per second, since every record's signature is checked.
 #
 # The registry is down during the two-node run (members sync from their cached directory), so
 # only A and B use the CPU. Environment: RECORDS (default 100000), NODES (default 10), PER_NODE
@@ -27,6 +32,11 @@ registry_oin=00000001000000000001
 scripts/setup.sh
 build_knooppunt
 make_scratch
+
+# The reference from the same run: how many P-256 signatures one core verifies per second here
+# (every record's is verified). A shared VM's speed moves between runs; this moves with it.
+verify_rate="$(openssl speed -seconds 2 ecdsap256 2>/dev/null | awk '/nistp256/ { print int($NF) }')"
+echo "== reference: openssl verifies ${verify_rate} P-256 signatures/s on one core" >&2
 
 now() { date +%s.%N; }
 oin_of() { printf '000000010000%05d000' "$1"; }   # member i (1-based)
@@ -54,7 +64,6 @@ start() {
 # A registry and members m1..m$1, admitted by CSR; every node has fetched the directory once
 # and every member's real URL is listed. Leaves them all running.
 declare -A url_of=()
-metrics_key_of=()
 make_federation() {
     local count="$1" i data
     "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
@@ -175,10 +184,18 @@ rejected="$(scrape m2 | awk -v p="peer=\"$m1_oin\"" \
 verified=$(( ${applied%.*} + rejected ))
 two_rate=$(python3 -c "print(int($records / ($caught_up - $started)))")
 echo "   m2 caught up in ${two_seconds} s: ${two_rate} records/s, ${verified} signatures verified, ${rejected} rejected; digest ${held%% *}…" >&2
+# CPU time (user + system) each node used since it started, startup and polls included: what a
+# record costs, whatever else the machine does meanwhile.
+cpu_seconds() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/${pid_of[$1]}/stat"; }
+m1_cpu="$(cpu_seconds m1)"
+m2_cpu="$(cpu_seconds m2)"
+m2_cpu_per_record=$(python3 -c "print(int($m2_cpu / $records * 1e6))")
+echo "   CPU: m1 (serving) ${m1_cpu} s, m2 (pulling) ${m2_cpu} s = ${m2_cpu_per_record} µs per record" >&2
 for name in m1 m2; do stop_process "$name"; done
 [ -n "${KEEP:-}" ] && cp "$tmp/m2/node.log" "$tmp/../sync-bench-m2.log"
 rm -rf "$tmp"/*
 url_of=()
+metrics_key_of=()
 
 # --- ten nodes ---------------------------------------------------------------------------------
 members=$((nodes - 1))
@@ -230,8 +247,9 @@ result="bench/results/sync-$(date -u +%Y%m%dT%H%M%SZ).json"
 python3 - "$result" <<EOF
 import json, sys
 json.dump({
-    "machine": {"cpus": $(nproc)},
+    "machine": {"cpus": $(nproc), "opensslP256VerifiesPerSecondPerCore": $verify_rate},
     "twoNodes": {"records": $records, "seconds": $two_seconds, "recordsPerSecond": $two_rate,
+                 "cpuSecondsServing": $m1_cpu, "cpuSecondsPulling": $m2_cpu,
                  "signaturesVerified": $verified, "rejected": $rejected, "target": ">= 10000 records/s"},
     "federation": {"nodes": $nodes, "recordsPerNode": $per_node, "seconds": $ten_seconds, "target": "< 30 s"},
 }, open(sys.argv[1], "w"), indent=2)
@@ -240,5 +258,7 @@ echo
 printf '%-44s %12s %s\n' "measurement" "result" "target"
 printf '%-44s %12s %s\n' "2 nodes, $records records: records/s" "$two_rate" ">= 10000"
 printf '%-44s %12s %s\n' "2 nodes: signatures verified" "$verified" "= $records"
+printf '%-44s %12s\n' "2 nodes: pulling node's CPU per record (µs)" "$m2_cpu_per_record"
+printf '%-44s %12s\n' "  of which one signature check (µs)" "$(python3 -c "print(int(1e6 / $verify_rate))")"
 printf '%-44s %12s %s\n' "$nodes nodes x $per_node records: converged (s)" "$ten_seconds" "< 30"
 echo "written to $result"
