@@ -125,38 +125,27 @@ public struct JSONParser {
     /// Reads a string, validating UTF-8 by hand (RFC 3629: no overlong forms, no encoded
     /// surrogates, nothing above U+10FFFF) and decoding escapes; a `\u` surrogate must be half of
     /// a pair.
-    ///
-    /// Runs of printable ASCII, which is most of any text here, are copied whole; a string that
-    /// is nothing but such a run becomes a `String` straight from the input.
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         offset += 1
         var utf8: [UInt8] = []
-        var hasDecodedPart = false
         while true {
-            let runStart = offset
-            while offset < bytes.count, Self.isPlainASCII(bytes[offset]) { offset += 1 }
             guard offset < bytes.count else { throw error("unterminated string") }
-            let run = bytes[runStart..<offset]
             let byte = bytes[offset]
-            if byte == UInt8(ascii: "\"") {
-                offset += 1
-                guard hasDecodedPart else { return String(decoding: run, as: UTF8.self) }
-                utf8.append(contentsOf: run)
-                return String(decoding: utf8, as: UTF8.self)
-            }
-            utf8.append(contentsOf: run)
-            hasDecodedPart = true
             switch byte {
-            case UInt8(ascii: "\\"): try parseEscape(into: &utf8)
-            case 0x00..<0x20: throw error("a control character must be escaped in a string")
-            default: try copyMultiByteScalar(into: &utf8)
+            case UInt8(ascii: "\""):
+                offset += 1
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &utf8)
+            case 0x00..<0x20:
+                throw error("a control character must be escaped in a string")
+            case 0x20..<0x80:
+                utf8.append(byte)
+                offset += 1
+            default:
+                try copyMultiByteScalar(into: &utf8)
             }
         }
-    }
-
-    /// A byte that stands for itself inside a string: printable ASCII other than `"` and `\`.
-    private static func isPlainASCII(_ byte: UInt8) -> Bool {
-        byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
 
     private mutating func copyMultiByteScalar(into utf8: inout [UInt8]) throws(JSONSyntaxError) {
