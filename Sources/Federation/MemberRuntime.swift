@@ -15,7 +15,8 @@ struct MemberRuntime: ExtensionRuntime {
         let holder = DirectoryHolder()
         refresher = DirectoryRefresher(
             settings: .init(registryURL: registryURL, registryOIN: registryOIN,
-                            intervalSeconds: configuration.federation.directoryRefreshSeconds),
+                            intervalSeconds: configuration.federation.directoryRefreshSeconds,
+                            clientLimits: PeerClientLimits(configuration.federation)),
             tls: tls, verifier: try DirectoryVerifier(registryOIN: registryOIN, trustAnchorPath: tls.trustAnchorPath),
             holder: holder, cache: DirectoryCacheFile(dataDirectory: context.dataDirectory), logger: context.logger,
             metrics: context.metrics)
@@ -24,7 +25,8 @@ struct MemberRuntime: ExtensionRuntime {
         sync = SyncService(
             settings: .init(database: context.database, localOrigin: configuration.oin, appliers: context.replicaAppliers,
                             peers: DirectoryPeers(holder: holder, localOrigin: configuration.oin), tls: tls,
-                            intervalSeconds: configuration.federation.syncIntervalSeconds),
+                            intervalSeconds: configuration.federation.syncIntervalSeconds,
+                            clientLimits: PeerClientLimits(configuration.federation)),
             logger: context.logger, metrics: context.metrics)
     }
 

@@ -28,7 +28,8 @@ struct RegistryRuntime: ExtensionRuntime {
             settings: .init(database: context.database, localOrigin: configuration.oin, appliers: context.replicaAppliers,
                             peers: RegistryPeers(store: store, localOrigin: configuration.oin),
                             tls: PeerTLSFiles(dataDirectory: context.dataDirectory, configuration: configuration),
-                            intervalSeconds: configuration.federation.syncIntervalSeconds),
+                            intervalSeconds: configuration.federation.syncIntervalSeconds,
+                            clientLimits: PeerClientLimits(configuration.federation)),
             logger: context.logger, metrics: context.metrics)
     }
 

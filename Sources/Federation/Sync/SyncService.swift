@@ -21,9 +21,11 @@ public final class SyncService: Sendable {
         public let tls: PeerTLSFiles
         public let intervalSeconds: Int
         public let limits: SyncLimits
+        public let clientLimits: PeerClientLimits
 
         public init(database: Database, localOrigin: OIN, appliers: [any ReplicaApplier], peers: any SyncPeers,
-                    tls: PeerTLSFiles, intervalSeconds: Int, limits: SyncLimits = SyncLimits()) {
+                    tls: PeerTLSFiles, intervalSeconds: Int, limits: SyncLimits = SyncLimits(),
+                    clientLimits: PeerClientLimits = PeerClientLimits()) {
             self.database = database
             self.localOrigin = localOrigin
             self.appliers = appliers
@@ -31,6 +33,7 @@ public final class SyncService: Sendable {
             self.tls = tls
             self.intervalSeconds = intervalSeconds
             self.limits = limits
+            self.clientLimits = clientLimits
         }
     }
 
@@ -77,7 +80,7 @@ public final class SyncService: Sendable {
     private func run(shard: Int, of shardCount: Int) {
         let round = SyncRound(database: settings.database, localOrigin: settings.localOrigin, appliers: settings.appliers,
                               peers: settings.peers, tls: settings.tls, logger: logger, metrics: metrics,
-                              limits: settings.limits, cancellation: cancellation)
+                              limits: settings.limits, clientLimits: settings.clientLimits, cancellation: cancellation)
         var failures: [String: Int] = [:]
         while !cancellation.isCancelled {
             let mine: [DirectoryMember]

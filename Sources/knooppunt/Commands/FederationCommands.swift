@@ -83,7 +83,8 @@ struct FederationCallCommand: Command {
         guard let member = members.first(where: { $0.oin == peer }), member.isActive else {
             throw KnownMembersError.notAnActiveMember(peer)
         }
-        let client = try PeerClient(member: member, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration))
+        let client = try PeerClient(member: member, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration),
+                                    limits: PeerClientLimits(configuration.federation))
         let response = try client.get(requestPath)
         print("HTTP \(response.status) from \(member.name) at \(member.baseURL)")
         print(String(decoding: response.body, as: UTF8.self))

@@ -39,7 +39,8 @@ struct SyncCommand: Command {
                 database: database, localOrigin: configuration.oin,
                 appliers: NodeRuntime.replicaAppliers(extensions: NodeAssembly.extensions, localOrigin: configuration.oin),
                 peers: peers, tls: PeerTLSFiles(dataDirectory: dataDirectory, configuration: configuration),
-                logger: Logger(label: "sync", minimumLevel: max(level, .warning)), metrics: Metrics(version: SoftwareVersion.current))
+                logger: Logger(label: "sync", minimumLevel: max(level, .warning)), metrics: Metrics(version: SoftwareVersion.current),
+                clientLimits: PeerClientLimits(configuration.federation))
             var failed = false
             for peer in selected {
                 // Several rounds while a peer has a backlog longer than one round's page bound.

@@ -1,5 +1,6 @@
 import Foundation
 import Schemas
+import Node
 import Testing
 
 @testable import Federation
@@ -116,6 +117,28 @@ import Testing
                     #expect(made == attempts)
                     #expect(!message.isEmpty, "the error buffer's text is kept")
                 }
+            }
+        }
+    }
+
+    /// `federation.maxAttempts` and the timeouts in config.json reach the client.
+    @Test func theConfiguredAttemptsAndTimeoutsAreTheClientsLimits() throws {
+        var settings = FederationSettings()
+        (settings.connectTimeoutSeconds, settings.requestTimeoutSeconds, settings.maxAttempts) = (2, 90, 1)
+        let limits = PeerClientLimits(settings)
+        #expect((limits.connectTimeoutMilliseconds, limits.attemptTimeoutMilliseconds, limits.maxAttempts) == (2_000, 90_000, 1))
+        #expect(PeerClientLimits(FederationSettings()) == PeerClientLimits(), "the same defaults either way")
+        try withTemporaryDirectory { directory in
+            let setup = try Setup(directory)
+            let refusing = try RefusingPort()
+            let client = try PeerClient(baseURL: "https://127.0.0.1:\(refusing.port)",
+                                        expecting: PeerExpectation(oin: zoetermeerOIN, publicKeySHA256: nil),
+                                        tls: setup.fixture.tls(for: setup.caller), limits: limits)
+            #expect {
+                _ = try client.send(PeerRequest(method: "GET", path: "/echo"))
+            } throws: { error in
+                guard case PeerClientError.transport(_, _, let made) = error else { return false }
+                return made == 1
             }
         }
     }
