@@ -110,14 +110,16 @@ import Testing
     @Test func killNineInTheMiddleOfApplyingNeitherSkipsNorDoubles() throws {
         let (_, members) = try Self.federation(2)
         let (heerlen, zoetermeer) = (members[0], members[1])
-        let count = 6_000
+        // Eight pages of 2,000: a round may see two pages applied before its kill lands, and
+        // each of the three kills must still find a next page being applied.
+        let count = 16_000
         let generated = try Run.knooppunt(["knowledge", "generate", "--data", heerlen.dataDirectory.path, "--count", String(count)])
         try TestFederation.check(generated)
         let applied = { zoetermeer.node.logLines.filter { $0.contains("applied peer changes") }.count }
         for round in 1...3 {
             // Let at least one more page commit, then kill while the next one is being applied:
             // the puller starts the next page at once (it was fetched during this one), and a
-            // debug build takes far longer to apply 1,000 entries than this poll takes to notice.
+            // debug build takes far longer to apply 2,000 entries than this poll takes to notice.
             let before = applied()
             #expect(TestFederation.waitUntil(timeout: .seconds(60)) { applied() > before } != nil, "round \(round): no page applied")
             #expect(zoetermeer.node.stop(signal: SIGKILL) != nil)
