@@ -16,4 +16,16 @@ static const uint32_t kp_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
 extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 static inline int kp_accept4(int fd, int flags) { return accept4(fd, (struct sockaddr *)0, (socklen_t *)0, flags); }
 
+/* gettid is a GNU extension too: the calling thread's id, which setpriority takes to renice one
+   thread rather than the process. */
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline int kp_renice_current_thread(int niceness) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
+}
+static inline int kp_current_thread_niceness(void) {
+    return getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+}
+
 #endif

@@ -35,10 +35,11 @@ final class PagePrefetch: @unchecked Sendable {
         self.since = since
         let borrowed = BorrowedSource(source: source)
         let thread = Thread { [self] in
+            BackgroundPriority.lowerCurrentThread()
             outcome = Result { () throws(SyncError) -> Fetched in
                 let page = try borrowed.source.fetch(since: since, limit: limit)
                 let outcome = PagePreparation.run(page.changes, peer: OriginKeys(member: member), localOrigin: localOrigin,
-                                                  writer: writer)
+                                                  writer: writer, inBackground: true)
                 return Fetched(page: page, verification: outcome.verification, prepared: outcome.prepared, keys: member.keys)
             }
             finished.signal()

@@ -21,7 +21,8 @@ import Testing
             let keys = OriginKeys(member: heerlen.member())
             let writer = ReplicaPageWriter(appliers: [NoteApplier(localOrigin: zoetermeerOIN.value)])
             let alone = PagePreparation.run(changes, peer: keys, localOrigin: zoetermeerOIN.value, writer: writer, threads: 1)
-            let together = PagePreparation.run(changes, peer: keys, localOrigin: zoetermeerOIN.value, writer: writer, threads: 4)
+            let together = PagePreparation.run(changes, peer: keys, localOrigin: zoetermeerOIN.value, writer: writer, threads: 4,
+                                               inBackground: true)
             #expect(alone.verification.verified.count < 300 && !alone.verification.rejected.isEmpty)
             #expect(together.verification.verified == alone.verification.verified)
             #expect(together.verification.rejected.map(\.change) == alone.verification.rejected.map(\.change))
