@@ -39,11 +39,16 @@ public struct Ledger: Sendable {
             guard existing.requestHash == request.fingerprint else { throw LedgerError.idempotencyConflict(id: request.id) }
             return .replayed(existing.asCreated())
         }
-        let accountProblems = request.code.accountProblems(debit: request.debit, credit: request.credit)
-        guard accountProblems.isEmpty else {
-            throw LedgerError.invalid(accountProblems.map { problem in
+        let problems = request.code.problems(debit: request.debit, credit: request.credit, reference: request.reference,
+                                             isPending: request.pendingTimeoutSeconds != nil)
+        guard problems.isEmpty else {
+            throw LedgerError.invalid(problems.map { problem in
                 var renamed = problem
-                renamed.name = problem.name == "debitAccount" ? request.debitField : request.creditField
+                switch problem.name {
+                case "debitAccount": renamed.name = request.debitField
+                case "creditAccount": renamed.name = request.creditField
+                default: break
+                }
                 return renamed
             })
         }

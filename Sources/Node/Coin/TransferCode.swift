@@ -13,8 +13,11 @@ public enum TransferCode: String, Sendable, CaseIterable, Codable {
     /// A cross-node payment or settlement: one side is a clearing account.
     case clearing
 
-    /// The fields that break this code's account rules, as `invalidParams` (empty when fine).
-    public func accountProblems(debit: AccountID, credit: AccountID) -> [InvalidParam] {
+    /// The fields that break this code's rules, as `invalidParams` (empty when fine). A
+    /// redemption is what the finance system pays euros for, so it always carries its payout
+    /// reference and is final at once: a reservation the finance system might pay out before
+    /// it is voided would be a payout for coins that never left the merchant.
+    public func problems(debit: AccountID, credit: AccountID, reference: String?, isPending: Bool) -> [InvalidParam] {
         var problems: [InvalidParam] = []
         func require(_ field: String, _ account: AccountID, _ kinds: [AccountKind]) {
             guard !kinds.contains(account.kind) else { return }
@@ -32,6 +35,14 @@ public enum TransferCode: String, Sendable, CaseIterable, Codable {
         case .redemption:
             require("debitAccount", debit, [.merchant])
             require("creditAccount", credit, [.treasury])
+            if reference == nil {
+                problems.append(InvalidParam(name: "reference", code: "required",
+                                             reason: "a redemption carries the payout reference for the finance system"))
+            }
+            if isPending {
+                problems.append(InvalidParam(name: "pending", code: "not-allowed",
+                                             reason: "a redemption is single-phase: the finance system pays out what it sees"))
+            }
         case .correction:
             break
         case .clearing:

@@ -23,7 +23,9 @@ enum TransferRoutes {
                 let timeout = CoinHTTP.pendingTimeout(&reader)
                 reader.rejectUnknownFields()
                 if let debit, let credit, let code {
-                    for issue in code.accountProblems(debit: debit, credit: credit) { reader.addIssue(issue.name, code: issue.code, reason: issue.reason) }
+                    for issue in code.problems(debit: debit, credit: credit, reference: reference, isPending: timeout != nil) {
+                        reader.addIssue(issue.name, code: issue.code, reason: issue.reason)
+                    }
                 }
                 try reader.throwIfInvalid()
                 guard let key, let debit, let credit, let amount, let code else { preconditionFailure("a valid body has every required field") }

@@ -111,6 +111,37 @@ struct CoinAPITests {
         }
     }
 
+    @Test("staff's redemption through /transfers carries its payout reference and is single-phase, so /redemptions can show it")
+    func redemptionThroughTransfers() throws {
+        try CoinAPIFixture.run { api in
+            #expect(api.call("POST", "/merchants", body: #"{"id":"m-1","name":"Bakkerij Op de Hei"}"#).status == 201)
+            api.call("POST", "/transfers", idempotencyKey: CoinAPIFixture.uuid(),
+                     body: #"{"debitAccount":"issuance","creditAccount":"resident:r-1","amountCents":1000,"code":"reward"}"#)
+            #expect(api.call("POST", "/payments", key: "pay", idempotencyKey: CoinAPIFixture.uuid(),
+                             body: #"{"resident":"r-1","merchant":"m-1","amountCents":600}"#).status == 201)
+
+            let unreferenced = api.call("POST", "/transfers", idempotencyKey: CoinAPIFixture.uuid(),
+                                        body: #"{"debitAccount":"merchant:m-1","creditAccount":"treasury","amountCents":100,"code":"redemption"}"#)
+            Self.expectProblem(unreferenced, 400)
+            #expect(unreferenced.invalidNames == ["reference"])
+            let reserved = api.call("POST", "/transfers", idempotencyKey: CoinAPIFixture.uuid(), body: """
+                {"debitAccount":"merchant:m-1","creditAccount":"treasury","amountCents":100,"code":"redemption","reference":"FIN-1","pending":true}
+                """)
+            Self.expectProblem(reserved, 400)
+            #expect(reserved.invalidNames == ["pending"])
+
+            let id = CoinAPIFixture.uuid()
+            #expect(api.call("POST", "/transfers", idempotencyKey: id, body: """
+                {"debitAccount":"merchant:m-1","creditAccount":"treasury","amountCents":100,"code":"redemption","reference":"FIN-2"}
+                """).status == 201)
+            let listed = api.call("GET", "/redemptions", key: "admin")
+            #expect(listed.status == 200 && listed.json["count"] as? Int == 1)
+            let shown = api.call("GET", "/redemptions/\(id)", key: "merchant")
+            #expect(shown.status == 200 && shown.json["payoutReference"] as? String == "FIN-2")
+            #expect(api.call("GET", "/accounts/merchant:m-1", key: "admin").json["balanceCents"] as? Int == 500)
+        }
+    }
+
     @Test("holder references that look like personal data are refused naming the field")
     func personalDataOverHTTP() throws {
         try CoinAPIFixture.run { api in

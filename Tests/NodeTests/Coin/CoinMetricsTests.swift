@@ -62,7 +62,7 @@ struct CoinMetricsTests {
             #expect(ledgerError { try fixture.transfer(.resident("r-1"), .merchant("ghost"), 5, code: .payment) }
                 == .unknownMerchant(id: "ghost", field: "creditAccount"))
             try fixture.transfer(.resident("r-1"), .merchant("m-1"), 400, code: .payment)
-            try fixture.transfer(.merchant("m-1"), .treasury, 150, code: .redemption)
+            try fixture.transfer(.merchant("m-1"), .treasury, 150, code: .redemption, reference: "FIN-1")
             #expect(fixture.transfers(.payment, "created") == 1)
             #expect(fixture.transfers(.payment, "refused") == 2)
             #expect(fixture.transfers(.payment, "replayed") == 0)

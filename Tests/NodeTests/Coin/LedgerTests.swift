@@ -33,7 +33,7 @@ struct LedgerTests {
             #expect(ledgerError { try fixture.transfer(.resident("nobody"), .merchant("m-1"), 1, code: .payment) }
                 == .insufficientFunds(account: "resident:nobody", availableCents: 0, amountCents: 1))
             // A merchant cannot redeem more than it holds.
-            #expect(ledgerError { try fixture.transfer(.merchant("m-1"), .treasury, 1, code: .redemption) }
+            #expect(ledgerError { try fixture.transfer(.merchant("m-1"), .treasury, 1, code: .redemption, reference: "FIN-1") }
                 == .insufficientFunds(account: "merchant:m-1", availableCents: 0, amountCents: 1))
             try fixture.transfer(.resident("r-1"), .merchant("m-1"), 300, code: .payment)
             #expect(try fixture.balance(.resident("r-1")) == 0)
