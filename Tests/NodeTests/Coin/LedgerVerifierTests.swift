@@ -110,4 +110,150 @@ struct LedgerVerifierTests {
             #expect(problems.contains { $0.hasPrefix("transfer \(transfers[3].id): stored as posted") })
         }
     }
+
+    /// Rewrites the whole journal as `forge` returns it, re-chaining every hash and putting the
+    /// append-only triggers back: what someone with the file and the hash rule could do. The
+    /// chain then verifies, so only the replay's rules can find what was changed.
+    static func forgeJournal(_ fixture: CoinFixture, _ forge: ([JournalEntry]) -> [JournalEntry]) throws {
+        let connection = try SQLiteConnection(path: fixture.path)
+        let entries = try connection.query("SELECT * FROM coin_journal ORDER BY sequence").map { try LedgerJournal.entry(from: $0).entry }
+        let triggers = try connection.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'coin_journal'")
+            .compactMap { $0.string("sql") }
+        try connection.execute("""
+            DROP TRIGGER coin_journal_append_only_update; DROP TRIGGER coin_journal_append_only_delete; DELETE FROM coin_journal;
+            """)
+        var previous = JournalEntry.genesisHash
+        for (index, entry) in forge(entries).enumerated() {
+            let rechained = entry.renumbered(Int64(index + 1))
+            let hash = rechained.hash(after: previous)
+            try connection.run("""
+                INSERT INTO coin_journal (sequence, at, event, transfer_id, code, debit_account, credit_account, amount_cents,
+                    reference, timeout_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    .integer(rechained.sequence), .text(rechained.at), .text(rechained.event.rawValue), .text(rechained.transferID),
+                    .text(rechained.code.rawValue), .text(rechained.debitAccount), .text(rechained.creditAccount),
+                    .integer(rechained.amountCents), rechained.reference.map(SQLValue.text) ?? .null,
+                    rechained.timeoutAt.map(SQLValue.text) ?? .null, .blob(hash),
+                ])
+            previous = hash
+        }
+        for trigger in triggers { try connection.execute(trigger) }
+    }
+
+    /// Runs `forge` over the populated ledger's journal and returns what the verifier says.
+    static func problemsAfterForging(_ forge: @escaping ([Transfer], [JournalEntry]) -> [JournalEntry]) throws -> [String] {
+        var problems: [String] = []
+        try CoinFixture.run { fixture in
+            let transfers = try populate(fixture)
+            try forgeJournal(fixture) { forge(transfers, $0) }
+            problems = try fixture.verify().problems
+            #expect(!problems.contains { $0.contains("hash does not match") || $0.contains("trigger") }, "the forged chain itself verifies")
+        }
+        return problems
+    }
+
+    @Test("a re-chained journal with a non-positive amount or one account on both sides is refused")
+    func forgedAmountsAndAccounts() throws {
+        let zero = try Self.problemsAfterForging { _, entries in
+            entries.replacing(at: 1) { $0.with(amountCents: 0) }
+        }
+        #expect(zero.contains { $0.hasPrefix("journal entry 2 (transfer ") && $0.hasSuffix("): amount 0 is not positive") })
+        let sameAccount = try Self.problemsAfterForging { _, entries in
+            entries.replacing(at: 1) { $0.with(creditAccount: "resident:r-1") }
+        }
+        #expect(sameAccount.contains { $0.hasPrefix("journal entry 2 (transfer ") && $0.hasSuffix("): debits and credits the same account") })
+    }
+
+    @Test("a re-chained journal that overdraws a resident is refused at the entry that did it")
+    func forgedOverdraft() throws {
+        let problems = try Self.problemsAfterForging { transfers, entries in
+            entries.replacing(at: 1) { $0.with(amountCents: 1300) }
+        }
+        #expect(problems.contains { $0.hasPrefix("journal entry 2 (transfer ") && $0.hasSuffix("): leaves resident:r-1 at balance -300 with 0 reserved (below zero)") })
+        #expect(problems.contains { $0.hasPrefix("journal entry 3 (transfer ") && $0.hasSuffix("leaves resident:r-1 at balance -300 with 200 reserved (below zero)") })
+        #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance 500, pending 0/0 but the journal gives -500") })
+    }
+
+    @Test("a re-chained journal that applies a transfer twice or resolves one wrongly is refused")
+    func forgedTransferLifecycles() throws {
+        let twice = try Self.problemsAfterForging { _, entries in entries + [entries[1]] }
+        #expect(twice.contains { $0.hasPrefix("journal entry 8 (transfer ") && $0.hasSuffix("): the transfer was already created (applied twice)") })
+
+        let neverCreated = try Self.problemsAfterForging { _, entries in
+            entries + [entries[3].with(transferID: "00000000-0000-4000-8000-000000000000")]
+        }
+        #expect(neverCreated.contains("journal entry 8 (transfer 00000000-0000-4000-8000-000000000000): resolves a transfer that was never created"))
+
+        let postedAgain = try Self.problemsAfterForging { _, entries in entries + [entries[3]] }
+        #expect(postedAgain.contains { $0.hasPrefix("journal entry 8 (transfer ") && $0.hasSuffix("): resolves a transfer that is already posted") })
+        let voidedThenPosted = try Self.problemsAfterForging { _, entries in entries + [entries[5].with(event: .postPending)] }
+        #expect(voidedThenPosted.contains { $0.hasPrefix("journal entry 8 (transfer ") && $0.hasSuffix("): resolves a transfer that is already voided") })
+
+        let differs = try Self.problemsAfterForging { _, entries in
+            entries.replacing(at: 3) { $0.with(amountCents: 150) }
+        }
+        #expect(differs.contains { $0.hasPrefix("journal entry 4 (transfer ") && $0.hasSuffix("): differs from the pending transfer it resolves") })
+    }
+
+    @Test("a re-chained journal naming an account or transfer the tables lack is refused")
+    func forgedUnknownRows() throws {
+        let ghostAccount = try Self.problemsAfterForging { _, entries in
+            entries.replacing(at: 6) { $0.with(creditAccount: "merchant:ghost") }
+        }
+        #expect(ghostAccount.contains("account merchant:ghost: in the journal but not among the accounts"))
+        let ghostTransfer = try Self.problemsAfterForging { _, entries in
+            entries + [entries[1].with(transferID: "00000000-0000-4000-8000-00000000000a", amountCents: 1)]
+        }
+        #expect(ghostTransfer.contains("transfer 00000000-0000-4000-8000-00000000000a: in the journal but not among the transfers"))
+    }
+
+    @Test("stored accounts that do not sum to zero, or whose reservations do not match, are refused")
+    func storedAccountsBreakInvariantOne() throws {
+        try CoinFixture.run { fixture in
+            _ = try Self.populate(fixture)
+            try Self.tamper(fixture, """
+                UPDATE coin_accounts SET balance_cents = balance_cents + 7 WHERE id = 'merchant:m-1';
+                UPDATE coin_accounts SET pending_credits_cents = 5 WHERE id = 'merchant:m-1';
+                """)
+            let problems = try fixture.verify().problems
+            #expect(problems.contains("the stored balances sum to 7, not 0"))
+            #expect(problems.contains("the stored pending debits (0) and pending credits (5) differ"))
+        }
+    }
+
+    @Test("a stored resident balance below zero is refused even with the table's check bypassed")
+    func storedNegativeBalance() throws {
+        try CoinFixture.run { fixture in
+            _ = try Self.populate(fixture)
+            try Self.tamper(fixture, """
+                PRAGMA ignore_check_constraints = ON;
+                UPDATE coin_accounts SET balance_cents = -1 WHERE id = 'resident:r-1';
+                UPDATE coin_accounts SET balance_cents = 1 WHERE id = 'issuance';
+                """)
+            let problems = try fixture.verify().problems
+            #expect(problems.contains("account resident:r-1: stored balance is below zero"))
+            #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance -1") })
+        }
+    }
+}
+
+private extension JournalEntry {
+    func renumbered(_ sequence: Int64) -> JournalEntry {
+        JournalEntry(sequence: sequence, at: at, event: event, transferID: transferID, code: code, debitAccount: debitAccount,
+                     creditAccount: creditAccount, amountCents: amountCents, reference: reference, timeoutAt: timeoutAt)
+    }
+
+    func with(event: JournalEvent? = nil, transferID: String? = nil, creditAccount: String? = nil, amountCents: Int64? = nil) -> JournalEntry {
+        JournalEntry(sequence: sequence, at: at, event: event ?? self.event, transferID: transferID ?? self.transferID, code: code,
+                     debitAccount: debitAccount, creditAccount: creditAccount ?? self.creditAccount,
+                     amountCents: amountCents ?? self.amountCents, reference: reference, timeoutAt: timeoutAt)
+    }
+}
+
+private extension Array where Element == JournalEntry {
+    func replacing(at index: Int, _ change: (JournalEntry) -> JournalEntry) -> [JournalEntry] {
+        var copy = self
+        copy[index] = change(copy[index])
+        return copy
+    }
 }
