@@ -165,38 +165,63 @@ import Testing
                               "--residents", residents.joined(separator: ","), "--merchants", merchants.joined(separator: ","),
                               "--connections", "16", "--seconds", "3"]
             let output = Pipe()
+            let progress = Pipe()
             load.standardOutput = output
-            load.standardError = FileHandle.nullDevice
+            load.standardError = progress
             try load.run()
-            // A random moment in the load: before, during and after group commits alike.
-            Thread.sleep(forTimeInterval: Double.random(in: 0.15...0.6))
+            // Blocks until the load's first 201 (or its end): every cycle kills a node that is
+            // acknowledging payments, at a random moment within the next group commits.
+            let firstAcknowledged = progress.fileHandleForReading.availableData
+            #expect(!firstAcknowledged.isEmpty, "cycle \(cycle): a payment was acknowledged before the kill")
+            Thread.sleep(forTimeInterval: Double.random(in: 0...0.3))
             #expect(node.stop(signal: SIGKILL) != nil, "cycle \(cycle): the node was killed")
             let data = output.fileHandleForReading.readDataToEndOfFile()
             load.waitUntilExit()
             let result = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "cycle \(cycle): load output")
-            let acknowledged = result["acknowledged"] as? [String] ?? []
+            let acknowledged = result["acknowledged"] as? [[String: Any]] ?? []
             let unanswered = result["unanswered"] as? [String] ?? []
+            #expect(!acknowledged.isEmpty, "cycle \(cycle): payments were acknowledged")
             acknowledgedTotal += acknowledged.count
 
             node = try NodeProcess(dataDirectory: coin.data)
-            let stored = try Self.storedTransferIDs(coin)
-            let lost = acknowledged.filter { !stored.contains($0) }
-            #expect(lost.isEmpty, "cycle \(cycle): acknowledged payments missing after kill -9: \(lost.prefix(5))")
-            unansweredApplied += unanswered.filter(stored.contains).count
+            let stored = try Self.storedTransfers(coin)
+            for payment in acknowledged {
+                let id = payment["id"] as? String ?? ""
+                let expected = StoredTransfer(debit: "resident:\(payment["resident"] as? String ?? "")",
+                                              credit: "merchant:\(payment["merchant"] as? String ?? "")",
+                                              amountCents: payment["amountCents"] as? Int ?? 0, code: "payment", state: "posted")
+                #expect(stored[id] == expected, "cycle \(cycle): acknowledged payment \(id) after kill -9")
+            }
+            unansweredApplied += unanswered.filter { stored[$0] != nil }.count
             let verify = try Run.knooppunt(["ledger", "verify", "--data", coin.data.path])
             #expect(verify.status == 0, "cycle \(cycle): \(verify.output)")
         }
-        #expect(acknowledgedTotal > Self.crashCycles, "the load got payments through (\(acknowledgedTotal))")
         // Unanswered payments may or may not be applied; verify has shown each applied one whole.
         print("crash test: \(Self.crashCycles) kill -9 cycles, \(acknowledgedTotal) acknowledged payments all kept, "
             + "\(unansweredApplied) unanswered ones applied whole")
         #expect(node.stop() == 0)
     }
 
-    /// Every transfer id in the database, read with the sqlite3 tool beside the running node.
-    static func storedTransferIDs(_ coin: CoinNode) throws -> Set<String> {
-        let result = try Run.tool("sqlite3", ["-readonly", coin.databasePath, "SELECT id FROM coin_transfers"])
+    /// What the crash test compares of a stored transfer with what the load was told.
+    struct StoredTransfer: Equatable {
+        let debit: String
+        let credit: String
+        let amountCents: Int
+        let code: String
+        let state: String
+    }
+
+    /// Every transfer in the database by id, read with the sqlite3 tool beside the running node.
+    static func storedTransfers(_ coin: CoinNode) throws -> [String: StoredTransfer] {
+        let result = try Run.tool("sqlite3", ["-readonly", "-separator", "|", coin.databasePath,
+                                              "SELECT id, debit_account, credit_account, amount_cents, code, state FROM coin_transfers"])
         guard result.status == 0 else { throw HarnessError.commandFailed(result.errors) }
-        return Set(result.output.split(separator: "\n").map(String.init))
+        var transfers: [String: StoredTransfer] = [:]
+        for line in result.output.split(separator: "\n") {
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 6, let amount = Int(fields[3]) else { throw HarnessError.commandFailed("unexpected row: \(line)") }
+            transfers[fields[0]] = StoredTransfer(debit: fields[1], credit: fields[2], amountCents: amount, code: fields[4], state: fields[5])
+        }
+        return transfers
     }
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Payment load for the ledger's crash test: N keep-alive HTTPS connections, each sending
 POST /api/coin/v1/payments with a fresh Idempotency-Key, until the deadline or until the server
-goes away (it is killed with SIGKILL mid-load). Prints one JSON object:
+goes away (it is killed with SIGKILL mid-load). Writes "acknowledged" and a newline to stderr at
+the first 201, so the test can kill the server while payments are being acknowledged, and at
+the end prints one JSON object to stdout:
 
-  {"acknowledged": [ids answered 201], "refused": n (4xx), "unanswered": [ids sent without an answer],
-   "errors": n, "lastError": "..."}
+  {"acknowledged": [{"id", "resident", "merchant", "amountCents"} of each payment answered 201],
+   "refused": n (4xx), "unanswered": [ids sent without an answer], "errors": n, "lastError": "..."}
 
-An id in "unanswered" may or may not have been applied; one in "acknowledged" must be there.
+An id in "unanswered" may or may not have been applied; a payment in "acknowledged" must be
+there, with that content.
 """
 import argparse
 import asyncio
@@ -30,8 +33,9 @@ async def worker(args, ctx, deadline, results):
     try:
         while time.monotonic() < deadline:
             key = str(uuid.uuid4())
-            body = json.dumps({"resident": random.choice(residents), "merchant": random.choice(merchants),
-                               "amountCents": random.randint(1, 50)}).encode()
+            payment = {"resident": random.choice(residents), "merchant": random.choice(merchants),
+                       "amountCents": random.randint(1, 50)}
+            body = json.dumps(payment).encode()
             head = (f"POST /api/coin/v1/payments HTTP/1.1\r\nHost: node\r\nAuthorization: Bearer {args.key}\r\n"
                     f"Idempotency-Key: \"{key}\"\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
             results["unanswered"].append(key)
@@ -46,7 +50,10 @@ async def worker(args, ctx, deadline, results):
             await reader.readexactly(length)
             results["unanswered"].remove(key)
             if status == 201:
-                results["acknowledged"].append(key)
+                if not results["acknowledged"]:
+                    sys.stderr.write("acknowledged\n")
+                    sys.stderr.flush()
+                results["acknowledged"].append({"id": key, **payment})
             elif 400 <= status < 500:
                 results["refused"] += 1
             else:
