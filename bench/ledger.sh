@@ -8,7 +8,8 @@
 #   2. a plain C loop over SQLite doing the same double-entry work with the same durability (WAL,
 #      synchronous=FULL, prepared statements, no HTTP): one transaction per transfer, then 100
 #      transfers per transaction (bench/sqlite_transfers.c);
-#   3. pgbench TPC-B on a local PostgreSQL from Debian (fsync and synchronous_commit on), 64
+#   3. pgbench TPC-B on a local PostgreSQL from Debian (fsync and synchronous_commit on), scale =
+#      clients (one branch row per client, so clients do not all queue on one row lock), 64
 #      clients, 2 threads.
 # Then it prints the figures and the ratios against the targets (ledger ≥ 2.5× the C loop with
 # one transaction per transfer, ≥ 2× pgbench tps). Everything runs on the same disk, one after the
@@ -81,7 +82,7 @@ pg_ctl_bin="$pg_bin/pg_ctl"
 as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
     -o "-k $tmp/pg -c listen_addresses='' -c max_connections=100" start >/dev/null
 as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
-as_postgres "$pg_bin/pgbench" -i -q -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
+as_postgres "$pg_bin/pgbench" -i -q -s "$clients" -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
 as_postgres "$pg_bin/pgbench" -h "$tmp/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench 2>&1 | tee "$tmp/pgbench.txt" | grep -E '^(tps|latency)'
 pg_tps="$(grep -E '^tps' "$tmp/pgbench.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
 
