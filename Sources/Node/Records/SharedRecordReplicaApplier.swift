@@ -5,9 +5,10 @@ import Schemas
 /// deletion. The change log itself is the sync engine's to update (`ChangeLog.appendReplica`).
 ///
 /// Two rules keep "data at the source": a change claiming a record whose origin is this node is
-/// ignored (only this node changes its own records, whatever a peer sends), and so is a change
+/// refused (only this node changes its own records, whatever a peer sends), and so is a change
 /// for an id that another origin already holds (ids are UUIDs, so this only happens when a peer
-/// misbehaves; the first owner keeps the id).
+/// misbehaves; the first owner keeps the id). `apply` throws `ReplicaError.idHeldByAnotherOrigin`
+/// for both, so the sync engine neither records the change as held nor counts it as applied.
 public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier {
     public let localOrigin: OIN
 
@@ -47,7 +48,12 @@ public struct SharedRecordReplicaApplier<Kind: SharedRecordKind>: ReplicaApplier
     }
 
     public func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws {
-        _ = try applyReporting(prepared, in: connection)
+        switch try applyReporting(prepared, in: connection) {
+        case .applied, .ignoredNotNewer:
+            return
+        case .ignoredLocalOrigin, .ignoredForeignID:
+            throw ReplicaError.idHeldByAnotherOrigin(kind: Kind.kind, id: prepared.change.id)
+        }
     }
 
     @discardableResult
@@ -80,11 +86,14 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidContent(kind: String, id: String, reason: String)
     /// The change's origin, id, version or deletion flag disagree with the signed record inside it.
     case mismatchedEnvelope(kind: String, id: String)
+    /// The peer sent its own change for an id this node or a third origin already holds.
+    case idHeldByAnotherOrigin(kind: String, id: String)
 
     public var description: String {
         switch self {
         case .invalidContent(let kind, let id, let reason): "replicated \(kind) \(id) is not a valid record: \(reason)"
         case .mismatchedEnvelope(let kind, let id): "replicated \(kind) \(id): the change's metadata disagrees with its signed content"
+        case .idHeldByAnotherOrigin(let kind, let id): "replicated \(kind) \(id): another origin holds this id"
         }
     }
 }

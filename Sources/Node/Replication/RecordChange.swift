@@ -29,8 +29,9 @@ public struct RecordChange: Sendable, Equatable {
 
 /// Applies a verified change from a peer to a component's own tables (the catalogue's solutions,
 /// the knowledge base's entries), inside the puller's transaction. Implementations must ignore a
-/// change whose version is not newer than the replica they hold, and must never touch a record
-/// whose origin is this node.
+/// change whose version is not newer than the replica they hold, and must throw (never write)
+/// for a change of an id whose record another origin holds, this node above all: the engine
+/// then passes the change over as refused instead of recording it as held.
 ///
 /// Applying comes in two steps so that the sync engine can decode and check a page's records on
 /// the thread that fetches and verifies the next page, leaving only SQLite on the single writer.
@@ -38,7 +39,7 @@ public protocol ReplicaApplier: Sendable {
     var kind: String { get }
     /// Decodes and checks the change without the store; throws if it can never be applied.
     func prepare(_ change: RecordChange) throws -> any PreparedReplica
-    /// Applies a change this applier prepared.
+    /// Applies a change this applier prepared; throws when the change may not be applied.
     func apply(_ prepared: any PreparedReplica, in connection: SQLiteConnection) throws
 }
 

@@ -269,6 +269,18 @@ import Testing
                 return ChangeFeedPage(origin: page.origin, epoch: page.epoch, latestSequence: 3, changes: [change])
             }
             #expect(pair.pull(older).notNewer == 1)
+            // Heerlen's own change, validly signed, but for the id of Zoetermeer's record: refused,
+            // and not recorded as held, so the digest of Heerlen does not claim it.
+            let reused = LocalFeed(pair.heerlen)
+            reused.rewrite = { page in
+                let content = Notes.content(id: "mine", origin: heerlenOIN.value, version: 1, deleted: false, text: "taken over")
+                let change = RecordChange(origin: heerlenOIN.value, sequence: 4, kind: Notes.kind, id: "mine", version: 1,
+                                          isDeleted: false, content: content, signature: (try? pair.heerlen.key.sign(content)) ?? [])
+                return ChangeFeedPage(origin: page.origin, epoch: page.epoch, latestSequence: 4, changes: [change])
+            }
+            let refused = pair.pull(reused)
+            #expect(refused.applied == 0 && refused.rejected == ["invalid": 1])
+            #expect(try pair.zoetermeer.changeLogCount(origin: heerlenOIN) == 1, "only \"theirs\" is held of Heerlen")
             let rows = try Notes.rows(pair.zoetermeer.database)
             #expect(rows == [Notes.Row(id: "mine", origin: zoetermeerOIN.value, version: 1, deleted: false, text: "Zoetermeer's own"),
                              Notes.Row(id: "theirs", origin: heerlenOIN.value, version: 3, deleted: false, text: "v3")])

@@ -51,10 +51,11 @@ struct NotesExtension: NodeExtension {
     func replicaAppliers(localOrigin: OIN) -> [any ReplicaApplier] { [NoteApplier(localOrigin: localOrigin.value)] }
 }
 
-/// Applies a note as a component applier must: never a record of this node, only newer
-/// versions, and only when the signed content agrees with the change's envelope.
+/// Applies a note as a component applier must: never a record another origin holds (it throws),
+/// only newer versions, and only when the signed content agrees with the change's envelope.
 struct NoteApplier: ReplicaApplier {
     struct Mismatch: Error {}
+    struct HeldByAnotherOrigin: Error {}
     struct Content: Decodable {
         let id: String
         let origin: String
@@ -85,10 +86,10 @@ struct NoteApplier: ReplicaApplier {
         let change = prepared.change
         if change.id == failOnID { throw StoreError.sqlite(code: 10, message: "disk I/O error (simulated)") }
         guard let content = (prepared as? Prepared)?.content else { preconditionFailure("a change prepared by another applier") }
-        guard change.origin != localOrigin else { return }
+        guard change.origin != localOrigin else { throw HeldByAnotherOrigin() }
         if let held = try connection.queryOne("SELECT origin, version FROM notes WHERE id = ?", [.text(change.id)]) {
-            guard try held.required("origin", as: String.self) == change.origin,
-                  try held.required("version", as: Int64.self) < Int64(change.version) else { return }
+            guard try held.required("origin", as: String.self) == change.origin else { throw HeldByAnotherOrigin() }
+            guard try held.required("version", as: Int64.self) < Int64(change.version) else { return }
         }
         try connection.run("""
             INSERT INTO notes (id, origin, version, deleted, text) VALUES (?, ?, ?, ?, ?)

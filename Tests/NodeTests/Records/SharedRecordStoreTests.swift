@@ -270,6 +270,10 @@ import Testing
             #expect(try database.write { try applier.applyReporting(claimed, in: $0) } == .ignoredLocalOrigin)
             #expect(try database.write { try applier.applyReporting(reused, in: $0) } == .ignoredLocalOrigin)
             #expect(try store.find(id: own.id) == own)
+            #expect(throws: ReplicaError.idHeldByAnotherOrigin(kind: "knowledge-entry", id: ownID.uuidString.lowercased())) {
+                try database.write { try applier.apply(reused, in: $0) }
+            }
+            #expect(try store.find(id: own.id) == own)
 
             let tombstone = try change(Self.entry("Geluidsmeting v2"), id: id, origin: Self.peer, version: 3, deleted: true)
             #expect(tombstone.isDeleted)
