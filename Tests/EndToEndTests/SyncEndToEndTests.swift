@@ -92,6 +92,41 @@ import Testing
         #expect(try SyncProbe.metric(zoetermeer.node, "knooppunt_sync_last_success_timestamp_seconds\(peer)") ?? 0 > 1_700_000_000)
     }
 
+    /// A solution published at Heerlen and Zoetermeer's adoption of it, each at its origin,
+    /// are found together at Veldhoven: the catalogue replicates both kinds.
+    @Test func aSolutionAndAnotherTownsAdoptionOfItReachTheThirdMember() throws {
+        let (_, members) = try Self.federation()
+        let (heerlen, zoetermeer, veldhoven) = (members[0], members[1], members[2])
+        let solution = try SyncProbe.send(heerlen.node, "POST", "/api/solutions/v1/solutions",
+                                          key: try SyncProbe.apiKey(heerlen, scopes: "solutions:write"), json: """
+            {"name":{"nl":"Heerlens Heitje","en":"Heerlen's coin"},"summary":"Residents earn a coin for tasks in public space.",
+             "license":"EUPL-1.2","developmentStatus":"production","themes":["participation"]}
+            """)
+        #expect(solution.status == 201, "\(solution.text)")
+        let solutionID = try #require(solution.json?["id"] as? String)
+        let adoption = try SyncProbe.send(zoetermeer.node, "POST", "/api/solutions/v1/adoptions",
+                                          key: try SyncProbe.apiKey(zoetermeer, scopes: "solutions:write"), json: """
+            {"solutionId":"\(solutionID)","solutionOrigin":"\(heerlen.oin)",
+             "municipality":{"oin":"\(zoetermeer.oin)","name":"Zoetermeer","cbsCode":"0637"},"status":"piloting"}
+            """)
+        #expect(adoption.status == 201, "\(adoption.text)")
+        let adoptionID = try #require(adoption.json?["id"] as? String)
+
+        let adoptionsAtVeldhoven = { try SyncProbe.send(veldhoven.node, "GET", "/api/solutions/v1/solutions/\(solutionID)/adoptions") }
+        #expect(try TestFederation.waitUntil { try adoptionsAtVeldhoven().json?["count"] as? Int == 1 } != nil,
+                "Zoetermeer's adoption of Heerlen's solution never reached Veldhoven")
+        let listed = try #require((try adoptionsAtVeldhoven().json?["results"] as? [[String: Any]])?.first)
+        #expect(listed["id"] as? String == adoptionID && listed["origin"] as? String == zoetermeer.oin && listed["status"] as? String == "piloting")
+        let solutionAtVeldhoven = try TestFederation.waitUntil {
+            try SyncProbe.send(veldhoven.node, "GET", "/api/solutions/v1/solutions/\(solutionID)").json?["origin"] as? String == heerlen.oin
+        }
+        #expect(solutionAtVeldhoven != nil, "Heerlen's solution never reached Veldhoven")
+        // Heerlen, the solution's origin, learns who adopted it.
+        #expect(try TestFederation.waitUntil {
+            try SyncProbe.send(heerlen.node, "GET", "/api/solutions/v1/adoptions?origin=\(zoetermeer.oin)").json?["count"] as? Int == 1
+        } != nil)
+    }
+
     @Test func aNodeThatWasDownCatchesUp() throws {
         let (federation, members) = try Self.federation()
         let (heerlen, zoetermeer, veldhoven) = (members[0], members[1], members[2])
@@ -113,8 +148,12 @@ import Testing
         // Eight pages of 2,000: a round may see two pages applied before its kill lands, and
         // each of the three kills must still find a next page being applied.
         let count = 16_000
+        // Zoetermeer is down while Heerlen publishes, so that it meets all eight pages at once
+        // instead of pulling most of them while the generator still writes.
+        #expect(zoetermeer.node.stop() == 0)
         let generated = try Run.knooppunt(["knowledge", "generate", "--data", heerlen.dataDirectory.path, "--count", String(count)])
         try TestFederation.check(generated)
+        zoetermeer.node = try NodeProcess(dataDirectory: zoetermeer.dataDirectory)
         let applied = { zoetermeer.node.logLines.filter { $0.contains("applied peer changes") }.count }
         for round in 1...3 {
             // Let at least one more page commit, then kill while the next one is being applied:
@@ -123,6 +162,15 @@ import Testing
             let before = applied()
             #expect(TestFederation.waitUntil(timeout: .seconds(60)) { applied() > before } != nil, "round \(round): no page applied")
             #expect(zoetermeer.node.stop(signal: SIGKILL) != nil)
+            // What survived the kill is whole pages and their checkpoint, never part of a page.
+            let held = try Run.tool("sqlite3", [zoetermeer.dataDirectory.appendingPathComponent("knooppunt.db").path, """
+                SELECT (SELECT sequence FROM sync_checkpoints WHERE peer = '\(heerlen.oin)'),
+                       (SELECT count(*) FROM change_log WHERE origin = '\(heerlen.oin)'),
+                       (SELECT count(*) FROM audit_log WHERE action = 'replicate');
+                """])
+            let figures = held.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").compactMap { Int($0) }
+            #expect(figures.count == 3 && figures[0] > 0 && figures[0] < count && figures[0] % 2_000 == 0
+                && figures[1] == figures[0] && figures[2] == figures[0], "round \(round): checkpoint, held, audited: \(held.output)")
             zoetermeer.node = try NodeProcess(dataDirectory: zoetermeer.dataDirectory)
         }
         #expect(try SyncProbe.waitForConvergence(origin: heerlen, at: [zoetermeer.node], as: zoetermeer, timeout: .seconds(120)))
@@ -182,6 +230,11 @@ import Testing
         let (heerlen, zoetermeer) = (members[0], members[1])
         let feed = { try Curl.request(zoetermeer.node, "/api/federation/v1/changes", certificate: heerlen.certificate) }
         #expect(try feed().status == 200)
+        // While Heerlen is a member, what it writes reaches Zoetermeer within a few intervals.
+        let key = try SyncProbe.apiKey(heerlen, scopes: "knowledge:write")
+        let early = try SyncProbe.createEntry(heerlen.node, key: key, title: "Voor de intrekking")
+        #expect(try TestFederation.waitUntil(timeout: .seconds(10)) { try SyncProbe.entry(zoetermeer.node, early.id).status == 200 } != nil,
+                "Zoetermeer pulls Heerlen while it is a member")
         try federation.revoke(heerlen)
         let refused = try TestFederation.waitUntil(timeout: .seconds(10)) { try feed().status == 403 }
         #expect(refused != nil, "Zoetermeer still serves its feed to the revoked Heerlen")
@@ -189,10 +242,9 @@ import Testing
         ServerTests.expectProblem(try Curl.request(zoetermeer.node, "/api/federation/v1/digest?origin=\(zoetermeer.oin)",
                                                    certificate: heerlen.certificate), status: 403)
         // And Zoetermeer no longer pulls Heerlen: what Heerlen writes now stays there.
-        let key = try SyncProbe.apiKey(heerlen, scopes: "knowledge:write")
         let late = try SyncProbe.createEntry(heerlen.node, key: key, title: "Na de intrekking")
-        #expect(try TestFederation.waitUntil(timeout: .seconds(3)) { try SyncProbe.entry(zoetermeer.node, late.id).status == 200 } == nil,
-                "three sync intervals passed without Zoetermeer pulling the revoked member")
+        #expect(try TestFederation.waitUntil(timeout: .seconds(5)) { try SyncProbe.entry(zoetermeer.node, late.id).status == 200 } == nil,
+                "five sync intervals passed without Zoetermeer pulling the revoked member")
         let onDemand = try Run.knooppunt(["sync", "--data", zoetermeer.dataDirectory.path, "--peer", heerlen.oin])
         #expect(onDemand.status == 1 && onDemand.errors.contains("not an active member"), "\(onDemand.errors)")
     }

@@ -111,8 +111,8 @@ public final class PeerClient {
     /// `Retry-After` (seconds) is honoured when it is within the backoff limit, and no wait may
     /// run past the deadline.
     private func waitBeforeRetry(attempt: Int, retryAfter: String?, deadline: ContinuousClock.Instant?) -> Int? {
-        let ceiling = limits.backoffCeilingMilliseconds(retry: attempt)
-        var wait = ceiling / 2 + Int.random(in: 0...max(ceiling - ceiling / 2, 0))
+        var random = SystemRandomNumberGenerator()
+        var wait = limits.jitteredWaitMilliseconds(retry: attempt, using: &random)
         if let retryAfter, let seconds = Int(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
             let requested = seconds.multipliedReportingOverflow(by: 1000)
             guard !requested.overflow, requested.partialValue <= limits.maxBackoffMilliseconds else { return nil }

@@ -38,4 +38,11 @@ public struct PeerClientLimits: Sendable, Equatable {
         let doubled = initialBackoffMilliseconds << min(retry - 1, 20)
         return min(max(doubled, 0), maxBackoffMilliseconds)
     }
+
+    /// The wait before retry number `retry`: half its ceiling plus a random part of up to the
+    /// other half.
+    func jitteredWaitMilliseconds(retry: Int, using generator: inout some RandomNumberGenerator) -> Int {
+        let ceiling = backoffCeilingMilliseconds(retry: retry)
+        return ceiling / 2 + Int.random(in: 0...(ceiling - ceiling / 2), using: &generator)
+    }
 }

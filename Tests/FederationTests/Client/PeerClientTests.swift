@@ -100,7 +100,7 @@ import Testing
     @Test func refusedConnectionsAreRetriedForGETOnly() throws {
         try withTemporaryDirectory { directory in
             let setup = try Setup(directory)
-            let refusing = try RefusingPort()
+            let refusing = try LoopbackPort(listening: false)
             let client = try PeerClient(baseURL: "https://127.0.0.1:\(refusing.port)",
                                         expecting: PeerExpectation(oin: zoetermeerOIN, publicKeySHA256: nil),
                                         tls: setup.fixture.tls(for: setup.caller), limits: Self.quickLimits)
@@ -130,7 +130,7 @@ import Testing
         #expect(PeerClientLimits(FederationSettings()) == PeerClientLimits(), "the same defaults either way")
         try withTemporaryDirectory { directory in
             let setup = try Setup(directory)
-            let refusing = try RefusingPort()
+            let refusing = try LoopbackPort(listening: false)
             let client = try PeerClient(baseURL: "https://127.0.0.1:\(refusing.port)",
                                         expecting: PeerExpectation(oin: zoetermeerOIN, publicKeySHA256: nil),
                                         tls: setup.fixture.tls(for: setup.caller), limits: limits)
@@ -221,6 +221,47 @@ import Testing
                 #expect(code == 28, "CURLE_OPERATION_TIMEDOUT")
             }
         }
+    }
+
+    @Test func aPeerThatNeverAnswersTheHandshakeHitsTheConnectTimeout() throws {
+        try withTemporaryDirectory { directory in
+            let setup = try Setup(directory)
+            let silent = try LoopbackPort(listening: true)
+            var limits = Self.quickLimits
+            limits.connectTimeoutMilliseconds = 300
+            limits.attemptTimeoutMilliseconds = 20_000
+            limits.maxAttempts = 1
+            let client = try PeerClient(baseURL: "https://127.0.0.1:\(silent.port)",
+                                        expecting: PeerExpectation(oin: zoetermeerOIN, publicKeySHA256: nil),
+                                        tls: setup.fixture.tls(for: setup.caller), limits: limits)
+            let started = ContinuousClock.now
+            do {
+                _ = try client.get("/echo")
+                Issue.record("a peer that never answers must time out")
+            } catch let error as PeerClientError {
+                guard case .transport(let code, let message, _) = error else { throw error }
+                #expect(code == 28, "CURLE_OPERATION_TIMEDOUT: \(message)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(10), "the connect timeout, not the attempt's 20 s, ended the call")
+        }
+    }
+
+    @Test func backoffDoublesToItsCeiling() {
+        var limits = PeerClientLimits()
+        limits.initialBackoffMilliseconds = 200
+        limits.maxBackoffMilliseconds = 5_000
+        #expect((1...7).map(limits.backoffCeilingMilliseconds(retry:)) == [200, 400, 800, 1_600, 3_200, 5_000, 5_000])
+        #expect(limits.backoffCeilingMilliseconds(retry: 1_000) == 5_000, "a huge retry count neither overflows nor exceeds the ceiling")
+    }
+
+    @Test func eachWaitIsHalfItsCeilingPlusARandomPartOfTheOtherHalf() {
+        var limits = PeerClientLimits()
+        limits.initialBackoffMilliseconds = 200
+        var generator = SeededGenerator(seed: 6)
+        let waits = (0..<1_000).map { _ in limits.jitteredWaitMilliseconds(retry: 3, using: &generator) }
+        #expect(waits.allSatisfy { (400...800).contains($0) }, "retry 3: ceiling 800")
+        #expect(waits.min()! < 450 && waits.max()! > 750, "spread over the whole upper half, not one fixed wait")
+        #expect(Set(waits).count > 200)
     }
 
     @Test func cancellationStopsACallInFlight() throws {

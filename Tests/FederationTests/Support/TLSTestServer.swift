@@ -47,13 +47,14 @@ enum TLSTestServerError: Error {
     case didNotStart
 }
 
-/// A loopback port nothing listens on: bound but not listening, so connecting is refused, and
-/// held for the test's life so no other test can take it.
-final class RefusingPort {
+/// A loopback port held for the test's life, so no other test can take it. Not listening, a
+/// connection to it is refused at once; listening but never accepting, the kernel completes
+/// the TCP handshake and then nothing ever answers, as a hung peer's TLS handshake.
+final class LoopbackPort {
     let port: Int
     private let socketDescriptor: Int32
 
-    init() throws {
+    init(listening: Bool) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         socketDescriptor = descriptor
         var address = sockaddr_in()
@@ -66,7 +67,10 @@ final class RefusingPort {
                 bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
             }
         }
-        guard bound else { throw TLSTestServerError.didNotStart }
+        guard bound, !listening || listen(descriptor, 8) == 0 else {
+            close(descriptor)
+            throw TLSTestServerError.didNotStart
+        }
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
