@@ -262,7 +262,7 @@ step_key() { python3 -c 'import uuid, sys; print(uuid.uuid5(uuid.NAMESPACE_URL, 
 # coin_curl KEY_VARIABLE METHOD PATH [BODY [IDEMPOTENCY_KEY]]: prints the command with the key's
 # name (never the secret), runs it, and leaves the answer in $response, $status and $replayed.
 coin_curl() {
-    local key_name="$1" method="$2" path="$3" body="${4-}" idempotency_key="${5-}"
+    local key_name="$1" method="$2" path="$3" body="${4-}" idempotency_key="${5-}" if_match="${6-}"
     local url="$heerlen/api/coin/v1$path" shown="\$ curl --cacert demo/ca/ca.crt" headers
     local args=("${ca[@]}" --silent --show-error -H "Authorization: Bearer ${!key_name}")
     if [ "$method" != GET ]; then shown+=" -X $method"; args+=(-X "$method"); fi
@@ -270,6 +270,10 @@ coin_curl() {
     if [ -n "$idempotency_key" ]; then
         shown+=" -H 'Idempotency-Key: \"$idempotency_key\"'"
         args+=(-H "Idempotency-Key: \"$idempotency_key\"")
+    fi
+    if [ -n "$if_match" ]; then
+        shown+=" -H 'If-Match: $if_match'"
+        args+=(-H "If-Match: $if_match")
     fi
     if [ -n "$body" ]; then
         shown+=$' \\\n      '"-H 'Content-Type: application/json' --data '$body'"
@@ -282,6 +286,7 @@ coin_curl() {
     response="${response%$'\n'*}"
     replayed=no
     if grep -qi '^Idempotent-Replayed: *true' "$headers"; then replayed=yes; fi
+    etag="$(sed -n 's/^[Ee][Tt][Aa][Gg]: *\(.*\)\r$/\1/p' "$headers")"
     rm -f "$headers"
 }
 # summary STEP: one or two readable lines about the last answer.
@@ -328,8 +333,10 @@ EOF
 }
 
 echo
-echo "  staff set the scheme and its yearly issuance budget (PUT: the same body twice changes nothing):"
-coin_curl STAFF_KEY PUT /scheme '{"code":"HEITJE","name":"Heerlens Heitje","yearlyIssuanceBudgetCents":5000000}'
+echo "  staff read the scheme, then set it and its yearly issuance budget with the ETag they read"
+echo "  (If-Match: a colleague's change in between is answered 412, never overwritten unseen):"
+coin_curl STAFF_KEY GET /scheme
+coin_curl STAFF_KEY PUT /scheme '{"code":"HEITJE","name":"Heerlens Heitje","yearlyIssuanceBudgetCents":5000000}' "" "$etag"
 summary scheme
 echo "  staff register a local bakery as a merchant (its id is its account's holder reference):"
 coin_curl STAFF_KEY POST /merchants "{\"id\":\"$merchant_id\",\"name\":\"$merchant_name\"}"

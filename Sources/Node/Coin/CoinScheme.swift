@@ -29,6 +29,11 @@ public struct CoinScheme: Sendable, Equatable, Encodable {
         return nil
     }
 
+    /// The entity tag of the settings `PUT /scheme` replaces: two staff members editing the
+    /// budget at once must not overwrite each other unseen, so the PUT needs `If-Match` with it.
+    /// `updatedAt` is in it, so setting the same values again still makes a new tag.
+    public var etag: String { EntityTag.of(auditContent + Array(updatedAt.utf8)) }
+
     /// The canonical bytes the audit trail hashes.
     var auditContent: [UInt8] {
         CanonicalJSONWriter.object { writer in
@@ -48,6 +53,12 @@ public struct CoinSchemeStatus: Sendable, Equatable, Encodable {
     public let rewardedThisYearCents: Int64
     public let remainingThisYearCents: Int64
     public let updatedAt: String
+    /// The settings' entity tag (`CoinScheme.etag`), sent as the `ETag` header, not in the body.
+    public let etag: String
+
+    private enum CodingKeys: String, CodingKey {
+        case code, name, yearlyIssuanceBudgetCents, year, rewardedThisYearCents, remainingThisYearCents, updatedAt
+    }
 }
 
 /// The one-row `coin_scheme` table.
@@ -96,6 +107,7 @@ public enum CoinSchemeStore {
         let used = try RewardBudget.usedCents(year: year, in: connection)
         return CoinSchemeStatus(code: scheme.code, name: scheme.name, yearlyIssuanceBudgetCents: scheme.yearlyIssuanceBudgetCents,
                                 year: year, rewardedThisYearCents: used,
-                                remainingThisYearCents: max(0, scheme.yearlyIssuanceBudgetCents - used), updatedAt: scheme.updatedAt)
+                                remainingThisYearCents: max(0, scheme.yearlyIssuanceBudgetCents - used), updatedAt: scheme.updatedAt,
+                                etag: scheme.etag)
     }
 }

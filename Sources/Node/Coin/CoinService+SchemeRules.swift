@@ -11,10 +11,14 @@ extension CoinService {
         return try database.read { try CoinSchemeStore.status(year: year, in: $0) }
     }
 
-    public func updateScheme(code: String, name: String, yearlyIssuanceBudgetCents: Int64, audit: AuditContext) throws -> CoinSchemeStatus {
+    /// Replaces the scheme's settings provided they are still the ones tagged `ifMatch` (nil:
+    /// unconditionally, for callers without a representation, such as the tests' fixtures).
+    public func updateScheme(code: String, name: String, yearlyIssuanceBudgetCents: Int64, ifMatch: EntityTag.Condition?,
+                             audit: AuditContext) throws -> CoinSchemeStatus {
         let now = ledger.now
         return try writer.write { connection in
             let old = try CoinSchemeStore.read(in: connection)
+            if let ifMatch, !ifMatch.matchesStrongly(old.etag) { throw LedgerError.schemeChanged(currentETag: old.etag) }
             let new = CoinScheme(code: code, name: name, yearlyIssuanceBudgetCents: yearlyIssuanceBudgetCents, updatedAt: now)
             try CoinSchemeStore.write(new, in: connection)
             try AuditLog.record(in: connection, actor: audit.actor, action: "update", resource: "coin-scheme", resourceID: "scheme",

@@ -37,6 +37,10 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
     case claimNotFound(id: String)
     /// Approving a rejected claim or rejecting an approved one.
     case claimDecided(id: String, status: String)
+    /// `PUT /scheme` without `If-Match`.
+    case schemePreconditionRequired
+    /// `PUT /scheme` whose `If-Match` is not the scheme's current tag.
+    case schemeChanged(currentETag: String)
 
     public var problem: Problem {
         switch self {
@@ -94,6 +98,12 @@ public enum LedgerError: Error, Sendable, Equatable, ProblemConvertible {
             return Problem.notFound("There is no claim \(id).")
         case .claimDecided(let id, let status):
             return Problem(status: .conflict, code: "claim-decided", detail: "The claim \(id) was already \(status).")
+        case .schemePreconditionRequired:
+            return Problem(status: .preconditionRequired, code: "precondition-required",
+                           detail: "Send If-Match with the ETag of the scheme you read, so that an update cannot overwrite a change you have not seen.")
+        case .schemeChanged(let current):
+            return Problem(status: .preconditionFailed, code: "precondition-failed",
+                           detail: "The scheme changed since you read it (its ETag is now \(current)); read it again and reapply your change.")
         }
     }
 }

@@ -4,10 +4,14 @@ enum SchemeRoutes {
         [
             CoinHTTP.route("GET", "/scheme", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 try CoinHTTP.query(request)
-                return .json(try service.scheme())
+                return tagged(try service.scheme())
             },
+            // Like the catalogue's PUT: 428 without If-Match, 412 when the scheme changed since.
             CoinHTTP.route("PUT", "/scheme", .apiKey(scope: APIScope.coinAdmin)) { request in
                 try CoinHTTP.query(request)
+                guard let field = request.headers["If-Match"] else { throw LedgerError.schemePreconditionRequired }
+                // RFC 9110 section 13.1.1: a condition that cannot be evaluated as true fails.
+                let condition = EntityTag.Condition(parsing: field) ?? .tags([])
                 var reader = try request.jsonObject()
                 let code = reader.string("code", required: true, maxLength: 12)
                 if let code, let problem = CoinScheme.problem(withCode: code) { reader.addIssue("code", code: "invalid", reason: problem) }
@@ -16,8 +20,15 @@ enum SchemeRoutes {
                 reader.rejectUnknownFields()
                 try reader.throwIfInvalid()
                 guard let code, let name, let budget else { preconditionFailure("a valid body has every required field") }
-                return .json(try service.updateScheme(code: code, name: name, yearlyIssuanceBudgetCents: budget, audit: AuditContext(request)))
+                return tagged(try service.updateScheme(code: code, name: name, yearlyIssuanceBudgetCents: budget, ifMatch: condition,
+                                                       audit: AuditContext(request)))
             },
         ]
+    }
+
+    private static func tagged(_ status: CoinSchemeStatus) -> Response {
+        var response = Response.json(status)
+        response.headers.add("ETag", status.etag)
+        return response
     }
 }

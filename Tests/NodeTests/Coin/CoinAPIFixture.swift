@@ -46,7 +46,7 @@ final class CoinAPIFixture: Sendable {
         CoinRoutes.register(in: &table, service: service)
         responder = Responder(router: table.freeze(), apiKeys: ScopedKeys(), peers: TrustAnchorPeerAuthorizer(), logger: logger,
                               metrics: Metrics(version: "test"))
-        _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents,
+        _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, ifMatch: nil,
                                      audit: CoinFixture.audit)
     }
 

@@ -74,6 +74,34 @@ struct CoinAPITests {
         }
     }
 
+    @Test("the scheme is read with its ETag and replaced only with If-Match; bad values name their field")
+    func schemeNeedsIfMatch() throws {
+        try CoinAPIFixture.run { api in
+            let read = api.call("GET", "/scheme", key: "merchant")
+            let etag = try #require(read.header("ETag"))
+            #expect(read.json["code"] as? String == "HEITJE" && read.json["etag"] == nil)
+            let body = #"{"code":"HEITJE","name":"Heerlens Heitje","yearlyIssuanceBudgetCents":250000}"#
+            Self.expectProblem(api.call("PUT", "/scheme", body: body), 428, code: "precondition-required")
+            Self.expectProblem(api.call("PUT", "/scheme", body: body, headers: [("If-Match", #""0123456789abcdef0123456789abcdef""#)]),
+                               412, code: "precondition-failed")
+            Self.expectProblem(api.call("PUT", "/scheme", body: body, headers: [("If-Match", "not a tag")]), 412, code: "precondition-failed")
+            #expect(api.call("GET", "/scheme").json["yearlyIssuanceBudgetCents"] as? Int == 100_000_000, "refused updates changed nothing")
+            Self.expectProblem(api.call("PUT", "/scheme", key: "pay", body: body, headers: [("If-Match", etag)]), 403)
+
+            let invalid = api.call("PUT", "/scheme", body: #"{"code":"heitje","name":"","yearlyIssuanceBudgetCents":-1}"#,
+                                   headers: [("If-Match", etag)])
+            Self.expectProblem(invalid, 400)
+            #expect(Set(invalid.invalidNames) == ["code", "name", "yearlyIssuanceBudgetCents"])
+
+            let updated = api.call("PUT", "/scheme", body: body, headers: [("If-Match", etag)])
+            #expect(updated.status == 200 && updated.json["yearlyIssuanceBudgetCents"] as? Int == 250_000)
+            let newTag = try #require(updated.header("ETag"))
+            #expect(newTag != etag && api.call("GET", "/scheme").header("ETag") == newTag)
+            Self.expectProblem(api.call("PUT", "/scheme", body: body, headers: [("If-Match", etag)]), 412, code: "precondition-failed")
+            #expect(api.call("PUT", "/scheme", body: body, headers: [("If-Match", "*")]).status == 200)
+        }
+    }
+
     @Test("payments, two-phase at the till, overdraft and redemption")
     func paymentsAndRedemptions() throws {
         try CoinAPIFixture.run { api in

@@ -44,7 +44,7 @@ struct CoinFixture {
                 database.close()
             }
             let fixture = CoinFixture(database: database, writer: writer, service: service, clock: clock, metrics: metrics, path: path)
-            _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, audit: audit)
+            _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, ifMatch: nil, audit: audit)
             try body(fixture)
         }
     }
