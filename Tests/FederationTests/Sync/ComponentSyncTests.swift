@@ -66,6 +66,26 @@ import Testing
         }
     }
 
+    /// Heerlen's own, validly signed entry whose id Zoetermeer already uses for a record of its
+    /// own: the real applier refuses it, Zoetermeer's record stays, and nothing of Heerlen's is
+    /// recorded as held, so Zoetermeer's digest of Heerlen does not claim a record it lacks.
+    @Test func anEntryReusingTheIdOfALocalRecordIsRefusedAndNotHeld() throws {
+        try withTemporaryDirectory { directory in
+            let pair = try Pair(directory)
+            let actor = WriteActor("test")
+            let shared = UUID()
+            let own = try pair.zoetermeerStore.create(Self.draft("Van Zoetermeer"), id: shared, by: actor)
+            _ = try pair.heerlenStore.create(Self.draft("Van Heerlen, zelfde id"), id: shared, by: actor)
+            let fine = try pair.heerlenStore.create(Self.draft("Gewoon"), by: actor)
+            let report = pair.pull()
+            #expect(report.applied == 1 && report.rejected == ["invalid": 1])
+            #expect(try pair.zoetermeerStore.find(id: own.id) == own)
+            #expect(try pair.zoetermeerStore.find(id: fine.id) != nil)
+            #expect(try pair.zoetermeer.changeLogCount(origin: heerlenOIN) == 1)
+            #expect(try pair.zoetermeer.digest(of: heerlenOIN).count == 1)
+        }
+    }
+
     @Test func aRecordAlteredAfterSigningIsNotApplied() throws {
         try withTemporaryDirectory { directory in
             let pair = try Pair(directory)

@@ -247,6 +247,18 @@ import Testing
         }
     }
 
+    /// Heerlen's feed serving just one note change, signed with Heerlen's key whatever origin
+    /// the change claims.
+    static func feed(of pair: Pair, servingOnly id: String, origin: OIN, sequence: Int64, version: Int, deleted: Bool = false,
+                     text: String) throws -> LocalFeed {
+        let content = Notes.content(id: id, origin: origin.value, version: version, deleted: deleted, text: text)
+        let change = RecordChange(origin: origin.value, sequence: sequence, kind: Notes.kind, id: id, version: version,
+                                  isDeleted: deleted, content: content, signature: try pair.heerlen.key.sign(content))
+        let feed = LocalFeed(pair.heerlen)
+        feed.rewrite = { ChangeFeedPage(origin: $0.origin, epoch: $0.epoch, latestSequence: sequence, changes: [change]) }
+        return feed
+    }
+
     @Test func replicasNeverReplaceALocalRecordNorAnOlderVersionANewerOne() throws {
         try withTemporaryDirectory { directory in
             let pair = try Pair(directory)
@@ -254,30 +266,15 @@ import Testing
             try pair.heerlen.write(id: "theirs", version: 3, text: "v3")
             #expect(pair.pull().applied == 1)
             // A forged change of Zoetermeer's record, validly signed by Heerlen's key.
-            let forgedContent = Notes.content(id: "mine", origin: zoetermeerOIN.value, version: 9, deleted: true, text: "taken over")
-            let forged = RecordChange(origin: zoetermeerOIN.value, sequence: 2, kind: Notes.kind, id: "mine", version: 9,
-                                      isDeleted: true, content: forgedContent, signature: try pair.heerlen.key.sign(forgedContent))
-            let feed = LocalFeed(pair.heerlen)
-            feed.rewrite = { ChangeFeedPage(origin: $0.origin, epoch: $0.epoch, latestSequence: 2, changes: [forged]) }
-            #expect(pair.pull(feed).rejected == ["local-origin": 1])
+            let forged = try Self.feed(of: pair, servingOnly: "mine", origin: zoetermeerOIN, sequence: 2, version: 9, deleted: true,
+                                       text: "taken over")
+            #expect(pair.pull(forged).rejected == ["local-origin": 1])
             // An older version of a held record (served again after a reset) is not applied.
-            let older = LocalFeed(pair.heerlen)
-            older.rewrite = { page in
-                let content = Notes.content(id: "theirs", origin: heerlenOIN.value, version: 2, deleted: false, text: "v2")
-                let change = RecordChange(origin: heerlenOIN.value, sequence: 3, kind: Notes.kind, id: "theirs", version: 2,
-                                          isDeleted: false, content: content, signature: (try? pair.heerlen.key.sign(content)) ?? [])
-                return ChangeFeedPage(origin: page.origin, epoch: page.epoch, latestSequence: 3, changes: [change])
-            }
+            let older = try Self.feed(of: pair, servingOnly: "theirs", origin: heerlenOIN, sequence: 3, version: 2, text: "v2")
             #expect(pair.pull(older).notNewer == 1)
             // Heerlen's own change, validly signed, but for the id of Zoetermeer's record: refused,
             // and not recorded as held, so the digest of Heerlen does not claim it.
-            let reused = LocalFeed(pair.heerlen)
-            reused.rewrite = { page in
-                let content = Notes.content(id: "mine", origin: heerlenOIN.value, version: 1, deleted: false, text: "taken over")
-                let change = RecordChange(origin: heerlenOIN.value, sequence: 4, kind: Notes.kind, id: "mine", version: 1,
-                                          isDeleted: false, content: content, signature: (try? pair.heerlen.key.sign(content)) ?? [])
-                return ChangeFeedPage(origin: page.origin, epoch: page.epoch, latestSequence: 4, changes: [change])
-            }
+            let reused = try Self.feed(of: pair, servingOnly: "mine", origin: heerlenOIN, sequence: 4, version: 1, text: "taken over")
             let refused = pair.pull(reused)
             #expect(refused.applied == 0 && refused.rejected == ["invalid": 1])
             #expect(try pair.zoetermeer.changeLogCount(origin: heerlenOIN) == 1, "only \"theirs\" is held of Heerlen")
