@@ -58,18 +58,16 @@ struct LedgerVerifierTests {
 
     @Test("changing one journal row with the triggers dropped is detected")
     func alteredEntryIsDetected() throws {
-        try CoinFixture.run { fixture in
-            _ = try Self.populate(fixture)
-            try Self.tamper(fixture, """
-                DROP TRIGGER coin_journal_append_only_update;
-                UPDATE coin_journal SET amount_cents = 30 WHERE sequence = 2;
-                """)
-            let problems = try fixture.verify().problems
-            #expect(problems.contains("the journal's append-only trigger coin_journal_append_only_update is missing"))
-            #expect(problems.contains { $0.hasPrefix("journal entry 2: hash does not match") })
-            #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance") })
-            #expect(problems.contains { $0.contains("stored content differs from its journal entry 2") })
+        let problems = try Self.problemsAfterTampering { _ in
+            """
+            DROP TRIGGER coin_journal_append_only_update;
+            UPDATE coin_journal SET amount_cents = 30 WHERE sequence = 2;
+            """
         }
+        #expect(problems.contains("the journal's append-only trigger coin_journal_append_only_update is missing"))
+        #expect(problems.contains { $0.hasPrefix("journal entry 2: hash does not match") })
+        #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance") })
+        #expect(problems.contains { $0.contains("stored content differs from its journal entry 2") })
     }
 
     @Test("rewriting an entry and its own hash still breaks the chain at the next entry")
@@ -94,21 +92,21 @@ struct LedgerVerifierTests {
 
     @Test("a deleted entry, a changed balance and a changed transfer state are each detected")
     func otherTampering() throws {
-        try CoinFixture.run { fixture in
-            let transfers = try Self.populate(fixture)
-            try Self.tamper(fixture, """
+        var transfers: [Transfer] = []
+        let problems = try Self.problemsAfterTampering { populated in
+            transfers = populated
+            return """
                 DROP TRIGGER coin_journal_append_only_delete;
                 DELETE FROM coin_journal WHERE sequence = 2;
                 UPDATE coin_accounts SET balance_cents = balance_cents + 1 WHERE id = 'treasury';
                 DROP TRIGGER coin_transfers_resolve_once;
-                UPDATE coin_transfers SET state = 'posted', void_reason = NULL WHERE id = '\(transfers[3].id)';
-                """)
-            let problems = try fixture.verify().problems
-            #expect(problems.contains("journal entry 3: expected sequence 2 (an entry is missing or out of order)"))
-            #expect(problems.contains("transfer \(transfers[1].id): stored but not in the journal"))
-            #expect(problems.contains { $0.hasPrefix("account treasury: stored balance 501") })
-            #expect(problems.contains { $0.hasPrefix("transfer \(transfers[3].id): stored as posted") })
+                UPDATE coin_transfers SET state = 'posted', void_reason = NULL WHERE id = '\(populated[3].id)';
+                """
         }
+        #expect(problems.contains("journal entry 3: expected sequence 2 (an entry is missing or out of order)"))
+        #expect(problems.contains("transfer \(transfers[1].id): stored but not in the journal"))
+        #expect(problems.contains { $0.hasPrefix("account treasury: stored balance 501") })
+        #expect(problems.contains { $0.hasPrefix("transfer \(transfers[3].id): stored as posted") })
     }
 
     /// Rewrites the whole journal as `forge` returns it, re-chaining every hash and putting the
@@ -140,15 +138,26 @@ struct LedgerVerifierTests {
         for trigger in triggers { try connection.execute(trigger) }
     }
 
-    /// Runs `forge` over the populated ledger's journal and returns what the verifier says.
-    static func problemsAfterForging(_ forge: @escaping ([Transfer], [JournalEntry]) -> [JournalEntry]) throws -> [String] {
+    /// Populates a ledger, lets `alter` change it behind the node's back, and returns what the
+    /// verifier says.
+    static func problemsAfter(_ alter: (CoinFixture, [Transfer]) throws -> Void) throws -> [String] {
         var problems: [String] = []
         try CoinFixture.run { fixture in
-            let transfers = try populate(fixture)
-            try forgeJournal(fixture) { forge(transfers, $0) }
+            try alter(fixture, populate(fixture))
             problems = try fixture.verify().problems
-            #expect(!problems.contains { $0.contains("hash does not match") || $0.contains("trigger") }, "the forged chain itself verifies")
         }
+        return problems
+    }
+
+    /// Runs `sql` (given the populated transfers) on the ledger, as `tamper` does.
+    static func problemsAfterTampering(_ sql: ([Transfer]) -> String) throws -> [String] {
+        try problemsAfter { fixture, transfers in try tamper(fixture, sql(transfers)) }
+    }
+
+    /// Runs `forge` over the populated ledger's journal and returns what the verifier says.
+    static func problemsAfterForging(_ forge: @escaping ([Transfer], [JournalEntry]) -> [JournalEntry]) throws -> [String] {
+        let problems = try problemsAfter { fixture, transfers in try forgeJournal(fixture) { forge(transfers, $0) } }
+        #expect(!problems.contains { $0.contains("hash does not match") || $0.contains("trigger") }, "the forged chain itself verifies")
         return problems
     }
 
@@ -166,7 +175,7 @@ struct LedgerVerifierTests {
 
     @Test("a re-chained journal that overdraws a resident is refused at the entry that did it")
     func forgedOverdraft() throws {
-        let problems = try Self.problemsAfterForging { transfers, entries in
+        let problems = try Self.problemsAfterForging { _, entries in
             entries.replacing(at: 1) { $0.with(amountCents: 1300) }
         }
         #expect(problems.contains { $0.hasPrefix("journal entry 2 (transfer ") && $0.hasSuffix("): leaves resident:r-1 at balance -300 with 0 reserved (below zero)") })
@@ -209,31 +218,27 @@ struct LedgerVerifierTests {
 
     @Test("stored accounts that do not sum to zero, or whose reservations do not match, are refused")
     func storedAccountsBreakInvariantOne() throws {
-        try CoinFixture.run { fixture in
-            _ = try Self.populate(fixture)
-            try Self.tamper(fixture, """
-                UPDATE coin_accounts SET balance_cents = balance_cents + 7 WHERE id = 'merchant:m-1';
-                UPDATE coin_accounts SET pending_credits_cents = 5 WHERE id = 'merchant:m-1';
-                """)
-            let problems = try fixture.verify().problems
-            #expect(problems.contains("the stored balances sum to 7, not 0"))
-            #expect(problems.contains("the stored pending debits (0) and pending credits (5) differ"))
+        let problems = try Self.problemsAfterTampering { _ in
+            """
+            UPDATE coin_accounts SET balance_cents = balance_cents + 7 WHERE id = 'merchant:m-1';
+            UPDATE coin_accounts SET pending_credits_cents = 5 WHERE id = 'merchant:m-1';
+            """
         }
+        #expect(problems.contains("the stored balances sum to 7, not 0"))
+        #expect(problems.contains("the stored pending debits (0) and pending credits (5) differ"))
     }
 
     @Test("a stored resident balance below zero is refused even with the table's check bypassed")
     func storedNegativeBalance() throws {
-        try CoinFixture.run { fixture in
-            _ = try Self.populate(fixture)
-            try Self.tamper(fixture, """
-                PRAGMA ignore_check_constraints = ON;
-                UPDATE coin_accounts SET balance_cents = -1 WHERE id = 'resident:r-1';
-                UPDATE coin_accounts SET balance_cents = 1 WHERE id = 'issuance';
-                """)
-            let problems = try fixture.verify().problems
-            #expect(problems.contains("account resident:r-1: stored balance is below zero"))
-            #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance -1") })
+        let problems = try Self.problemsAfterTampering { _ in
+            """
+            PRAGMA ignore_check_constraints = ON;
+            UPDATE coin_accounts SET balance_cents = -1 WHERE id = 'resident:r-1';
+            UPDATE coin_accounts SET balance_cents = 1 WHERE id = 'issuance';
+            """
         }
+        #expect(problems.contains("account resident:r-1: stored balance is below zero"))
+        #expect(problems.contains { $0.hasPrefix("account resident:r-1: stored balance -1") })
     }
 }
 
