@@ -32,8 +32,11 @@ public struct Account: Sendable, Equatable, Encodable {
 
 /// The ledger's account rows: loading, creating on demand, and moving amounts.
 enum LedgerAccounts {
+    /// Built once: every payment reads its payer's account.
+    private static let findSQL = "SELECT \(Account.columns) FROM coin_accounts WHERE id = ?"
+
     static func find(_ id: String, in connection: SQLiteConnection) throws -> Account? {
-        try connection.queryOne("SELECT \(Account.columns) FROM coin_accounts WHERE id = ?", [.text(id)]).map(Account.init(row:))
+        try connection.queryOne(findSQL, [.text(id)]).map(Account.init(row:))
     }
 
     /// Creates the account if it does not exist yet; the caller has checked that this kind may

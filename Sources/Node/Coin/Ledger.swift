@@ -54,10 +54,8 @@ public struct Ledger: Sendable {
         }
         // Reservations past their timeout must not count against the available balance below.
         try expireDue(in: connection, now: now, activity: &activity)
-        let debit = try prepareAccount(request.debit, field: request.debitField, isCredit: false, code: request.code, now: now,
-                                       in: connection)
-        _ = try prepareAccount(request.credit, field: request.creditField, isCredit: true, code: request.code, now: now,
-                               in: connection)
+        let debit = try debitAccount(request.debit, field: request.debitField, now: now, in: connection)
+        try prepareCredit(request.credit, field: request.creditField, code: request.code, now: now, in: connection)
         if request.debit.kind.mustStayCovered {
             let available = debit?.availableCents ?? 0
             guard available >= request.amountCents else {
@@ -117,16 +115,19 @@ public struct Ledger: Sendable {
         return try resolved(id, in: connection)
     }
 
+    /// Built once: every write that depends on balances runs it.
+    private static let dueSQL = """
+        SELECT \(Transfer.columns) FROM coin_transfers WHERE state = 'pending' AND timeout_at <= ?
+        ORDER BY timeout_at LIMIT ?
+        """
+
     /// Voids pending transfers whose timeout has passed, oldest first, at most `limit` per call;
     /// returns how many. The sweeper calls it, and so does every write that depends on balances.
     @discardableResult
     public func expireDue(in connection: SQLiteConnection, now: String? = nil, limit: Int = CoinLimits.maxExpiriesPerJob,
                           activity: inout LedgerActivity) throws -> Int {
         let now = now ?? self.now
-        let due = try connection.query("""
-            SELECT \(Transfer.columns) FROM coin_transfers WHERE state = 'pending' AND timeout_at <= ?
-            ORDER BY timeout_at LIMIT ?
-            """, [.text(now), .integer(Int64(limit))]).map(Transfer.init(row:))
+        let due = try connection.query(Self.dueSQL, [.text(now), .integer(Int64(limit))]).map(Transfer.init(row:))
         for transfer in due {
             try release(transfer, reason: .expired, at: now, in: connection, activity: &activity)
         }
@@ -188,37 +189,56 @@ public struct Ledger: Sendable {
         return transfer
     }
 
-    /// Loads an account for a transfer, creating it when its kind is created on demand. Residents
-    /// get an account when first credited; debiting one that has none is simply not covered.
-    /// Merchants have one from their registration, and only active merchants accept payments.
-    /// Clearing accounts appear with the first transfer to or from that peer.
-    private func prepareAccount(_ id: AccountID, field: String, isCredit: Bool, code: TransferCode, now: String,
-                                in connection: SQLiteConnection) throws -> Account? {
+    /// Loads the account a transfer debits. A resident without an account has nothing to pay
+    /// with, so there is simply no account to cover the amount; a clearing account appears with
+    /// the first transfer to or from its peer. A merchant must be registered.
+    private func debitAccount(_ id: AccountID, field: String, now: String, in connection: SQLiteConnection) throws -> Account? {
         if id.kind == .merchant, let holder = id.holder {
-            guard let merchant = try MerchantStore.find(holder, in: connection) else {
+            guard try MerchantStore.find(holder, in: connection) != nil else {
                 throw LedgerError.unknownMerchant(id: holder, field: field)
             }
-            if isCredit && code == .payment && !merchant.active { throw LedgerError.merchantInactive(id: holder) }
         }
         if let account = try LedgerAccounts.find(id.description, in: connection) {
             return account
         }
         switch id.kind {
-        case .resident where !isCredit:
+        case .resident:
             return nil
-        case .resident, .clearing:
+        case .clearing:
             try LedgerAccounts.create(id, at: now, in: connection)
             return try LedgerAccounts.find(id.description, in: connection)
         case .merchant, .issuance, .treasury:
             preconditionFailure("\(id) exists from its registration or the migration")
         }
     }
+
+    /// Makes sure the account a transfer credits can take it, without reading it: a credit needs
+    /// no balance, and this runs for every payment on the single writer. A merchant must be
+    /// registered (its account dates from then) and, to be paid, active; residents and clearing
+    /// accounts are created on their first credit; issuance and treasury exist from the migration.
+    private func prepareCredit(_ id: AccountID, field: String, code: TransferCode, now: String,
+                               in connection: SQLiteConnection) throws {
+        switch id.kind {
+        case .merchant:
+            guard let holder = id.holder, let merchant = try MerchantStore.find(holder, in: connection) else {
+                throw LedgerError.unknownMerchant(id: id.holder ?? id.description, field: field)
+            }
+            if code == .payment && !merchant.active { throw LedgerError.merchantInactive(id: holder) }
+        case .resident, .clearing:
+            try LedgerAccounts.create(id, at: now, in: connection)
+        case .issuance, .treasury:
+            break
+        }
+    }
 }
 
 /// The transfer rows.
 enum LedgerTransfers {
+    /// Built once: every payment looks its id up, and interpolating the columns each time costs.
+    private static let findSQL = "SELECT \(Transfer.columns) FROM coin_transfers WHERE id = ?"
+
     static func find(_ id: String, in connection: SQLiteConnection) throws -> Transfer? {
-        try connection.queryOne("SELECT \(Transfer.columns) FROM coin_transfers WHERE id = ?", [.text(id)]).map(Transfer.init(row:))
+        try connection.queryOne(findSQL, [.text(id)]).map(Transfer.init(row:))
     }
 
     static func insert(_ transfer: Transfer, createdSequence: Int64, in connection: SQLiteConnection) throws {

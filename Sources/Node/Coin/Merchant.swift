@@ -42,8 +42,11 @@ public struct Merchant: Sendable, Equatable, Encodable {
 
 /// The merchant rows; registering one also opens its account.
 public enum MerchantStore {
+    /// Built once: every payment checks its merchant.
+    private static let findSQL = "SELECT \(Merchant.columns) FROM coin_merchants WHERE id = ?"
+
     public static func find(_ id: String, in connection: SQLiteConnection) throws -> Merchant? {
-        try connection.queryOne("SELECT \(Merchant.columns) FROM coin_merchants WHERE id = ?", [.text(id)]).map(Merchant.init(row:))
+        try connection.queryOne(findSQL, [.text(id)]).map(Merchant.init(row:))
     }
 
     static func register(_ merchant: Merchant, in connection: SQLiteConnection) throws {

@@ -6,24 +6,24 @@ import CSQLite
 /// connection's `StatementCache` is reset and handed back instead, so the next use skips parsing
 /// and planning the SQL again.
 public struct SQLiteStatement: ~Copyable {
-    /// `sqlite3_stmt*`: owned (finalized in `deinit`) unless `cacheKey` is set, in which case the
-    /// connection's cache owns it and this value only borrows it until `deinit`.
+    /// `sqlite3_stmt*`: owned (finalized in `deinit`) unless `cacheEntry` is set, in which case
+    /// the connection's cache owns it and this value only borrows it until `deinit`.
     private let handle: OpaquePointer
     private let connection: SQLiteConnection
-    /// The SQL text the cache files the statement under, when it is lent from the cache.
-    private let cacheKey: String?
+    /// The cache's record of the statement, when it is lent from the cache.
+    private let cacheEntry: StatementCache.Entry?
 
     /// Prepares exactly one statement, owned by the returned value.
     init(_ connection: SQLiteConnection, sql: String) throws(StoreError) {
         handle = try Self.prepareHandle(connection, sql: sql)
         self.connection = connection
-        cacheKey = nil
+        cacheEntry = nil
     }
 
-    private init(lentHandle: OpaquePointer, connection: SQLiteConnection, cacheKey: String) {
-        handle = lentHandle
+    private init(lent entry: StatementCache.Entry, connection: SQLiteConnection) {
+        handle = entry.handle
         self.connection = connection
-        self.cacheKey = cacheKey
+        cacheEntry = entry
     }
 
     /// The statement for `sql` from the connection's cache, prepared on first use. When the cache
@@ -33,12 +33,11 @@ public struct SQLiteStatement: ~Copyable {
     static func cached(_ connection: SQLiteConnection, sql: String) throws(StoreError) -> SQLiteStatement {
         let cache = connection.statementCache
         switch cache.lend(sql) {
-        case .lent(let handle):
-            return SQLiteStatement(lentHandle: handle, connection: connection, cacheKey: sql)
+        case .lent(let entry):
+            return SQLiteStatement(lent: entry, connection: connection)
         case .absent where cache.hasRoom:
-            let handle = try prepareHandle(connection, sql: sql)
-            cache.adopt(handle, sql: sql)
-            return SQLiteStatement(lentHandle: handle, connection: connection, cacheKey: sql)
+            let entry = cache.adopt(try prepareHandle(connection, sql: sql), sql: sql)
+            return SQLiteStatement(lent: entry, connection: connection)
         case .absent, .busy:
             return try SQLiteStatement(connection, sql: sql)
         }
@@ -72,10 +71,10 @@ public struct SQLiteStatement: ~Copyable {
     }
 
     deinit {
-        if let cacheKey {
+        if let cacheEntry {
             // Resetting ends the statement's read (a held WAL snapshot) before the next user gets it.
             sqlite3_reset(handle)
-            connection.statementCache.giveBack(cacheKey)
+            cacheEntry.giveBack()
         } else {
             // sqlite3_finalize repeats the error of the last step, which step() already threw. A
             // write abandoned before done would commit here unheard; see `isReadOnly`.
@@ -162,8 +161,16 @@ public struct SQLiteStatement: ~Copyable {
         Int(sqlite3_column_count(handle))
     }
 
-    /// The column names in result order.
+    /// The column names in result order. A cached statement reads them from SQLite once: they
+    /// belong to its SQL text, which never changes, and rows are built on the writer's hot path.
     public var columnNames: [String] {
+        if let names = cacheEntry?.columnNames, names.count == columnCount { return names }
+        let names = readColumnNames()
+        cacheEntry?.columnNames = names
+        return names
+    }
+
+    private func readColumnNames() -> [String] {
         (0..<columnCount).map { index in
             // sqlite3_column_name is NULL only when SQLite is out of memory.
             guard let name = sqlite3_column_name(handle, Int32(index)) else {
@@ -231,46 +238,60 @@ final class StatementCache {
     /// More distinct statements than the node's code holds; beyond it statements are not cached.
     static let maxStatements = 256
 
+    /// One cached statement. The lent statement keeps it, so handing the statement back needs no
+    /// second lookup by SQL text.
+    final class Entry {
+        /// `sqlite3_stmt*`, owned by the cache: finalized by `finalizeAll`.
+        let handle: OpaquePointer
+        fileprivate(set) var isLent = true
+        /// Filled on first use by `SQLiteStatement.columnNames`.
+        var columnNames: [String]?
+
+        fileprivate init(handle: OpaquePointer) {
+            self.handle = handle
+        }
+
+        func giveBack() {
+            precondition(isLent, "a cached statement is given back once per lending")
+            isLent = false
+        }
+    }
+
     enum Lending {
-        case lent(OpaquePointer)
+        case lent(Entry)
         case absent
         /// The statement is lent out already: the caller must prepare one of its own.
         case busy
     }
 
-    /// `sqlite3_stmt*` values, owned: finalized by `finalizeAll`.
-    private var handles: [String: OpaquePointer] = [:]
-    private var lentOut: Set<String> = []
+    private var entries: [String: Entry] = [:]
 
-    var hasRoom: Bool { handles.count < Self.maxStatements }
+    var hasRoom: Bool { entries.count < Self.maxStatements }
 
-    var count: Int { handles.count }
+    var count: Int { entries.count }
 
     func lend(_ sql: String) -> Lending {
-        guard let handle = handles[sql] else { return .absent }
-        guard lentOut.insert(sql).inserted else { return .busy }
-        return .lent(handle)
+        guard let entry = entries[sql] else { return .absent }
+        guard !entry.isLent else { return .busy }
+        entry.isLent = true
+        return .lent(entry)
     }
 
     /// Takes ownership of a freshly prepared statement that is lent out at once.
-    func adopt(_ handle: OpaquePointer, sql: String) {
-        precondition(handles[sql] == nil, "a statement is cached once per SQL text")
-        handles[sql] = handle
-        lentOut.insert(sql)
-    }
-
-    func giveBack(_ sql: String) {
-        let returned = lentOut.remove(sql)
-        precondition(returned != nil, "a cached statement is given back once per lending")
+    func adopt(_ handle: OpaquePointer, sql: String) -> Entry {
+        precondition(entries[sql] == nil, "a statement is cached once per SQL text")
+        let entry = Entry(handle: handle)
+        entries[sql] = entry
+        return entry
     }
 
     /// Finalizes every cached statement; the connection calls it before closing, when none is lent.
     func finalizeAll() {
-        precondition(lentOut.isEmpty, "a connection closes only when no statement of it is in use")
-        for handle in handles.values {
-            sqlite3_finalize(handle)
+        precondition(entries.values.allSatisfy { !$0.isLent }, "a connection closes only when no statement of it is in use")
+        for entry in entries.values {
+            sqlite3_finalize(entry.handle)
         }
-        handles = [:]
+        entries = [:]
     }
 }
 

@@ -330,4 +330,23 @@ struct SQLiteSavepointTests {
             #expect(try connection.queryOne("SELECT count(*) AS n FROM t")?.int("n") == 4)
         }
     }
+
+    @Test("a cached statement keeps its column names, and reads them again when the schema gives it others")
+    func cachedStatementsKeepTheirColumnNames() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try connection.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+            try connection.run("INSERT INTO t(id, label) VALUES (1, 'one')")
+            for _ in 1...2 {
+                let row = try connection.queryOne("SELECT * FROM t")
+                #expect(row?.columnNames == ["id", "label"])
+                #expect(try connection.queryOne("SELECT label AS name FROM t")?.columnNames == ["name"])
+            }
+            // SQLite prepares the cached statement again after the change; its rows gain a column.
+            try connection.execute("ALTER TABLE t ADD COLUMN note TEXT")
+            let row = try connection.queryOne("SELECT * FROM t")
+            #expect(row?.columnNames == ["id", "label", "note"])
+            #expect(row?.string("label") == "one")
+        }
+    }
 }
