@@ -8,9 +8,19 @@ public enum BackgroundPriority {
     /// nine parts in ten of a core they share.
     public static let niceness: Int32 = 10
 
+    /// The niceness of the HTTP workers: a step below the event loops and the group-commit
+    /// writer, which every request passes through one at a time. A committed batch wakes all of
+    /// its workers at once; at equal priority those dozens of threads would take the cores from
+    /// the writer and stall the next batch. At 5 a busy normal thread gets about three times a
+    /// worker's share. Over 12 alternating runs of the payment load (64 clients) this gave 4 to
+    /// 31% more payments/s than nice 0, 14% on average, with a lower p99.
+    static let workerNiceness: Int32 = 5
+
     /// Renices the calling thread only (Linux schedules threads, so the rest of the process is
-    /// untouched). Lowering needs no privilege; a failure leaves the thread as it was.
-    public static func lowerCurrentThread() {
+    /// untouched) to `niceness`, or leaves it where it is when it is already lower. Lowering
+    /// needs no privilege; a failure leaves the thread as it was.
+    public static func lowerCurrentThread(to niceness: Int32 = niceness) {
+        guard currentThreadNiceness < niceness else { return }
         _ = kp_renice_current_thread(niceness)
     }
 

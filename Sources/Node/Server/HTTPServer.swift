@@ -52,7 +52,8 @@ public final class HTTPServer: Sendable {
             throw error
         }
         let core = ServerCore(tls: tls, responder: responder, limits: configuration.limits,
-                              workers: WorkerPool(threadCount: workerCount, maxQueued: configuration.limits.maxQueuedRequests),
+                              workers: WorkerPool(threadCount: workerCount, maxQueued: configuration.limits.maxQueuedRequests,
+                                                  niceness: BackgroundPriority.workerNiceness),
                               metrics: metrics, logger: logger)
         self.listener = listener
         self.loops = loops

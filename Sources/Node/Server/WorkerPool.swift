@@ -4,7 +4,8 @@ import Synchronization
 
 /// A fixed set of threads for blocking work (SQLite, later libcurl), fed by a bounded queue. When
 /// the queue is full, `submit` says so at once and the caller answers 503: overload sheds requests
-/// instead of growing memory without end.
+/// instead of growing memory without end. The threads run at `niceness` when it is given (see
+/// `BackgroundPriority.workerNiceness`).
 final class WorkerPool: Sendable {
     private struct State {
         var queue: [@Sendable () -> Void] = []
@@ -19,12 +20,15 @@ final class WorkerPool: Sendable {
     private let threadCount: Int
     private let exited = DispatchSemaphore(value: 0)
 
-    init(threadCount: Int, maxQueued: Int) {
+    init(threadCount: Int, maxQueued: Int, niceness: Int32? = nil) {
         precondition(threadCount > 0 && maxQueued > 0)
         self.threadCount = threadCount
         self.maxQueued = maxQueued
         for index in 0..<threadCount {
-            let thread = Thread { [self] in work() }
+            let thread = Thread { [self] in
+                if let niceness { BackgroundPriority.lowerCurrentThread(to: niceness) }
+                work()
+            }
             thread.name = "knooppunt-worker-\(index)"
             thread.start()
         }
