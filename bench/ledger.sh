@@ -11,11 +11,14 @@
 #   3. pgbench TPC-B on a local PostgreSQL from Debian (fsync and synchronous_commit on), scale =
 #      clients (one branch row per client, so clients do not all queue on one row lock), 64
 #      clients, 2 threads.
-# Then it prints the figures and the ratios against the targets (ledger ≥ 2.5× the C loop with
-# one transaction per transfer, ≥ 2× pgbench tps). Everything runs on the same disk, one after the
-# other; the machine's load is printed before and after, since other work skews every figure.
+# The three run in ROUNDS rounds (3 by default), one after another within each round: on a shared
+# VM the machine's speed moves by a third within a minute, so each round's ratios compare figures
+# taken seconds apart, and each result is the median over the rounds. Then it prints every round, the medians
+# and the ratios against the targets (ledger >= 2.5x the C loop with one transaction per transfer,
+# >= 2x pgbench tps). Everything runs on the same disk; the machine's load is printed before and
+# after, since other work skews every figure.
 #
-#   bench/ledger.sh            (LEDGER_BENCH_SECONDS=10 by default)
+#   bench/ledger.sh            (LEDGER_BENCH_SECONDS=10 per measurement and ROUNDS=3 by default)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -39,7 +42,7 @@ on_cleanup() {
 mkdir -p bench/results
 results="bench/results/ledger-$(date -u +%Y%m%dT%H%M%SZ).txt"
 
-echo "== 1. ledger over HTTPS: $clients clients, ${seconds} s"
+echo "== setting up: the node ($clients clients will pay), the C loop, PostgreSQL (scale $clients)"
 "$knooppunt" pki init-ca --dir "$tmp/ca" --name "Bench CA" >/dev/null
 "$knooppunt" init --data "$tmp/node" --name Heerlen --oin 00000001000000917000 --cbs 0917 --ca "$tmp/ca" \
     --coin-code HEITJE --coin-name "Heerlens Heitje" --coin-budget-cents 100000000000 >/dev/null
@@ -50,27 +53,9 @@ port="${port_of[node]}"
 python3 bench/ledger_seed.py "$port" "$tmp/ca/ca.crt" "$admin_key" "$residents" "$merchants" 100000000
 export KNOOPPUNT_KEY="$pay_key" KNOOPPUNT_RESIDENTS="$residents" KNOOPPUNT_MERCHANTS="$merchants"
 wrk -t 2 -c "$clients" -d 2s -s bench/payments.lua "https://127.0.0.1:$port" >/dev/null   # warm-up
-wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" | tee "$tmp/wrk.txt"
-stop_process node
-"$knooppunt" ledger verify --data "$tmp/node" | tail -n 1
-grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail -n 1 || true
-result_line="$(grep '^RESULT' "$tmp/wrk.txt")"
-created="$(sed -E 's/.*created=([0-9]+).*/\1/' <<<"$result_line")"
-wrk_seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$result_line")"
-ledger_rate="$(awk -v n="$created" -v s="$wrk_seconds" 'BEGIN { printf "%.0f", n / s }')"
-batch_line="$(grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail -n 1 || true)"
 
-echo "== 2. C loop over SQLite (WAL, synchronous=FULL), ${seconds} s each"
 gcc -O2 -o "$tmp/sqlite_transfers" bench/sqlite_transfers.c -lsqlite3
-# (Printed, then parsed: `tee /dev/stderr` would reopen, and so truncate, a redirected log.)
-c_single_line="$("$tmp/sqlite_transfers" "$tmp/c1.db" 1 "$seconds")"
-echo "$c_single_line"
-c_batched_line="$("$tmp/sqlite_transfers" "$tmp/c100.db" 100 "$seconds")"
-echo "$c_batched_line"
-c_single="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_single_line")"
-c_batched="$(sed -E 's/.*= ([0-9]+) transfers\/s/\1/' <<<"$c_batched_line")"
 
-echo "== 3. pgbench TPC-B: $clients clients, 2 threads, ${seconds} s"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -83,20 +68,60 @@ as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
     -o "-k $tmp/pg -c listen_addresses='' -c max_connections=100" start >/dev/null
 as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
 as_postgres "$pg_bin/pgbench" -i -q -s "$clients" -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
-as_postgres "$pg_bin/pgbench" -h "$tmp/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench 2>&1 | tee "$tmp/pgbench.txt" | grep -E '^(tps|latency)'
-pg_tps="$(grep -E '^tps' "$tmp/pgbench.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
+
+# One round: the ledger, the C loop both ways, pgbench, each for $seconds s. Prints one line:
+# "ledger c_single c_batched pgbench ledger_p50 ledger_p99".
+measure_round() {
+    local round="$1" line c_single c_batched pg_tps
+    echo "== round $round: 1. ledger over HTTPS, $clients clients" >&2
+    wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" >"$tmp/wrk-$round.txt"
+    line="$(grep '^RESULT' "$tmp/wrk-$round.txt")"
+    echo "   $line" >&2
+    echo "== round $round: 2. C loop over SQLite (WAL, synchronous=FULL), 1 and 100 per transaction" >&2
+    c_single="$("$tmp/sqlite_transfers" "$tmp/c1-$round.db" 1 "$seconds")"
+    c_batched="$("$tmp/sqlite_transfers" "$tmp/c100-$round.db" 100 "$seconds")"
+    echo "   $c_single; $c_batched" >&2
+    echo "== round $round: 3. pgbench TPC-B, $clients clients, 2 threads" >&2
+    as_postgres "$pg_bin/pgbench" -h "$tmp/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench >"$tmp/pgbench-$round.txt" 2>&1
+    pg_tps="$(grep -E '^tps' "$tmp/pgbench-$round.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
+    echo "   tps = $pg_tps" >&2
+    awk -v line="$line" -v c1="$c_single" -v c100="$c_batched" -v pg="$pg_tps" 'BEGIN {
+        n = line; sub(/.*created=/, "", n); sub(/ .*/, "", n)
+        s = line; sub(/.*seconds=/, "", s); sub(/ .*/, "", s)
+        p50 = line; sub(/.*p50_ms=/, "", p50); sub(/ .*/, "", p50)
+        p99 = line; sub(/.*p99_ms=/, "", p99); sub(/ .*/, "", p99)
+        sub(/.*= /, "", c1); sub(/ .*/, "", c1)
+        sub(/.*= /, "", c100); sub(/ .*/, "", c100)
+        printf "%.0f %s %s %.0f %s %s\n", n / s, c1, c100, pg, p50, p99
+    }'
+}
+
+rounds="${ROUNDS:-3}"
+: >"$tmp/rounds.txt"
+for round in $(seq 1 "$rounds"); do
+    measure_round "$round" >>"$tmp/rounds.txt"
+done
+stop_process node
+"$knooppunt" ledger verify --data "$tmp/node" | tail -n 1
+batch_line="$(grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail -n 1 || true)"
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 {
-    echo "ledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, ${seconds} s per run, $clients clients"
-    printf '  ledger over HTTPS (durable payments/s):   %8s   (%s)\n' "$ledger_rate" "$result_line"
-    printf '  C loop, 1 transfer per transaction:      %8s\n' "$c_single"
-    printf '  C loop, 100 transfers per transaction:   %8s\n' "$c_batched"
-    printf '  pgbench TPC-B (tps):                      %8.0f\n' "$pg_tps"
-    awk -v l="$ledger_rate" -v c="$c_single" -v b="$c_batched" -v p="$pg_tps" 'BEGIN {
-        printf "  ledger / C loop 1 per transaction:       %8.2fx  (target >= 2.5x) %s\n", l / c, (l / c >= 2.5 ? "met" : "NOT met")
-        printf "  ledger / pgbench:                        %8.2fx  (target >= 2x)   %s\n", l / p, (l / p >= 2 ? "met" : "NOT met")
-        printf "  ledger / C loop 100 per transaction:     %8.2fx\n", l / b
+    echo "ledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $rounds rounds of ${seconds} s per measurement, $clients clients"
+    echo "  round  ledger/s (p50, p99 ms)   C loop 1/txn  C loop 100/txn  pgbench tps   ledger/C-loop  ledger/pgbench"
+    awk '{ printf "  %5d  %8d (%s, %s)  %12d  %14d  %11d   %12.2fx  %13.2fx\n", NR, $1, $5, $6, $2, $3, $4, $1 / $2, $1 / $4 }' "$tmp/rounds.txt"
+    # The median of each ratio over the rounds: the two figures of a ratio were taken seconds apart.
+    median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+    c_ratio="$(awk '{ print $1 / $2 }' "$tmp/rounds.txt" | median)"
+    pg_ratio="$(awk '{ print $1 / $4 }' "$tmp/rounds.txt" | median)"
+    b_ratio="$(awk '{ print $1 / $3 }' "$tmp/rounds.txt" | median)"
+    printf '  medians: ledger %s/s, C loop 1/txn %s/s, C loop 100/txn %s/s, pgbench %s tps\n' \
+        "$(cut -d' ' -f1 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f2 "$tmp/rounds.txt" | median)" \
+        "$(cut -d' ' -f3 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f4 "$tmp/rounds.txt" | median)"
+    awk -v c="$c_ratio" -v p="$pg_ratio" -v b="$b_ratio" 'BEGIN {
+        printf "  ledger / C loop 1 per transaction, median of rounds:   %6.2fx  (target >= 2.5x) %s\n", c, (c >= 2.5 ? "met" : "NOT met")
+        printf "  ledger / pgbench, median of rounds:                    %6.2fx  (target >= 2x)   %s\n", p, (p >= 2 ? "met" : "NOT met")
+        printf "  ledger / C loop 100 per transaction, median of rounds: %6.2fx\n", b
     }'
     [ -n "$batch_line" ] && echo "  group commit: $(sed -E 's/.*"batches":([0-9]+).*"jobs":([0-9]+).*/\2 jobs in \1 batches/' <<<"$batch_line")"
 } | tee "$results"
