@@ -12,8 +12,8 @@ public enum BackgroundPriority {
     /// writer, which every request passes through one at a time. A committed batch wakes all of
     /// its workers at once; at equal priority those dozens of threads would take the cores from
     /// the writer and stall the next batch. At 5 a busy normal thread gets about three times a
-    /// worker's share. Over 12 alternating runs of the payment load (64 clients) this gave 4 to
-    /// 31% more payments/s than nice 0, 14% on average, with a lower p99.
+    /// worker's share. In 6 alternating pairs of payment-load runs (64 clients) this gave 4 to
+    /// 31% more payments/s than nice 0, 14% on average.
     static let workerNiceness: Int32 = 5
 
     /// Renices the calling thread only (Linux schedules threads, so the rest of the process is
