@@ -11,6 +11,8 @@
 ///   pending credits; the stored accounts hold exactly the replayed balances.
 /// - 2: after every entry, every resident and merchant balance is at least zero, also counting
 ///   its reservations, so no committed state ever had one negative.
+/// - Against an `Anchor` (`--expect-head`), when given: the entry at the noted sequence still
+///   has the noted hash.
 /// - 3: each transfer id is created once, a pending one is posted or voided at most once and
 ///   nothing else is, with the amounts and accounts it was created with, and the stored
 ///   transfers are exactly the journal's, in the state the journal ends them in.
@@ -21,10 +23,41 @@ public struct LedgerVerifier {
         public var accountCount = 0
         /// The last entry's hash (hex), to publish or compare later.
         public var headHash = Digest.hex(JournalEntry.genesisHash)
+        /// The journal's head as an auditor notes it, for a later `--expect-head`.
+        public var head: Anchor { Anchor(sequence: headSequence, hashHex: headHash) }
+        /// The last entry's sequence; 0 when the journal is empty.
+        public var headSequence: Int64 = 0
         /// Each broken rule, as a sentence naming the entry, transfer or account.
         public var problems: [String] = []
 
         public var isValid: Bool { problems.isEmpty }
+    }
+
+    /// A journal head noted earlier, written `SEQUENCE:HASH` (what `ledger verify` prints). The
+    /// chain alone cannot catch someone who has the file and the hash rule: rewrite an entry,
+    /// recompute every hash after it, and the chain verifies again. But every hash from the
+    /// rewritten entry on then differs, so a head an auditor noted (or published) before the
+    /// rewrite no longer matches, and a noted head beyond the end shows entries were cut off.
+    public struct Anchor: Sendable, Equatable, CustomStringConvertible {
+        public let sequence: Int64
+        /// Lowercase hexadecimal SHA-256.
+        public let hashHex: String
+
+        init(sequence: Int64, hashHex: String) {
+            self.sequence = sequence
+            self.hashHex = hashHex
+        }
+
+        /// Parses `SEQUENCE:HASH`: a sequence of at least 1 and 64 hexadecimal digits.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let sequence = Int64(parts[0]), sequence >= 1, parts[1].utf8.count == 64,
+                  parts[1].allSatisfy(\.isHexDigit)
+            else { return nil }
+            self.init(sequence: sequence, hashHex: parts[1].lowercased())
+        }
+
+        public var description: String { "\(sequence):\(hashHex)" }
     }
 
     /// Stops listing after this many problems: one altered row can break everything after it.
@@ -44,7 +77,8 @@ public struct LedgerVerifier {
 
     public init() {}
 
-    public func verify(_ connection: SQLiteConnection) throws -> Report {
+    /// Verifies the ledger on `connection`, and that the journal still holds `anchor` when given.
+    public func verify(_ connection: SQLiteConnection, expecting anchor: Anchor? = nil) throws -> Report {
         var report = Report()
         // Kept apart from `report`, which the comparisons below take inout beside this closure.
         var problems: [String] = []
@@ -57,6 +91,7 @@ public struct LedgerVerifier {
         var transfers: [String: ReplayedTransfer] = [:]
         var previousHash = JournalEntry.genesisHash
         var expectedSequence: Int64 = 1
+        var anchorSeen = false
         let statement = try connection.prepare("SELECT * FROM coin_journal ORDER BY sequence")
         try statement.bind([])
         while try statement.step() {
@@ -70,9 +105,20 @@ public struct LedgerVerifier {
                 problem("journal entry \(entry.sequence): hash does not match its content and the previous hash (the entry was changed, or one before it)")
             }
             previousHash = storedHash
+            report.headSequence = entry.sequence
+            if let anchor, entry.sequence == anchor.sequence {
+                anchorSeen = true
+                let stored = Digest.hex(storedHash)
+                if stored != anchor.hashHex {
+                    problem("journal entry \(entry.sequence): hash \(stored) is not the expected head \(anchor.hashHex) (the journal up to here was rewritten)")
+                }
+            }
             replay(entry, positions: &positions, transfers: &transfers, problem: problem)
         }
         report.headHash = Digest.hex(previousHash)
+        if let anchor, !anchorSeen {
+            problem("journal has no entry \(anchor.sequence), the expected head; it ends at \(report.headSequence) (entries were removed)")
+        }
 
         try compareAccounts(connection, positions: positions, report: &report, problem)
         try compareTransfers(connection, transfers: transfers, report: &report, problem)

@@ -39,6 +39,47 @@ struct LedgerVerifierTests {
         }
     }
 
+    @Test("a head is written and read back as SEQUENCE:HASH, and nothing else is taken for one")
+    func anchorsParse() throws {
+        let hash = String(repeating: "aB", count: 32)
+        let anchor = try #require(LedgerVerifier.Anchor("7:\(hash)"))
+        #expect(anchor.sequence == 7)
+        #expect(anchor.description == "7:\(hash.lowercased())")
+        #expect(LedgerVerifier.Anchor(anchor.description) == anchor)
+        for malformed in ["", "7", "7:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "x:\(hash)", "7:\(hash.dropLast())",
+                          "7:\(hash)0", "7:\(String(repeating: "g", count: 64))", "7:\(hash):1"] {
+            #expect(LedgerVerifier.Anchor(malformed) == nil, "\(malformed)")
+        }
+    }
+
+    @Test("a head noted earlier catches a re-chained rewrite and a cut-off journal, which the chain alone does not")
+    func expectedHeadCatchesRewrites() throws {
+        try CoinFixture.run { fixture in
+            _ = try Self.populate(fixture)
+            let noted = try fixture.verify().head
+            #expect(noted.sequence == 7)
+            let matching = try fixture.database.read { try LedgerVerifier().verify($0, expecting: noted) }
+            #expect(matching.problems == [])
+            let earlier = try fixture.database.read { try $0.queryOne("SELECT hash FROM coin_journal WHERE sequence = 3")?.blob("hash") }
+            let earlierHash = try #require(earlier)
+            let earlierAnchor = try #require(LedgerVerifier.Anchor("3:\(Digest.hex(earlierHash))"))
+            #expect(try fixture.database.read { try LedgerVerifier().verify($0, expecting: earlierAnchor) }.problems == [])
+
+            try Self.forgeJournal(fixture) { entries in entries.replacing(at: 1) { $0.with(amountCents: 400) } }
+            let forged = try fixture.database.read { try LedgerVerifier().verify($0, expecting: noted) }
+            #expect(!forged.problems.contains { $0.contains("hash does not match") }, "the re-chained journal's hashes are consistent")
+            #expect(forged.problems.contains { $0.hasPrefix("journal entry 7: hash ") && $0.hasSuffix("is not the expected head \(noted.hashHex) (the journal up to here was rewritten)") })
+            #expect(forged.head != noted)
+        }
+        try CoinFixture.run { fixture in
+            _ = try Self.populate(fixture)
+            let noted = try fixture.verify().head
+            try Self.forgeJournal(fixture) { Array($0.dropLast()) }
+            let cut = try fixture.database.read { try LedgerVerifier().verify($0, expecting: noted) }
+            #expect(cut.problems.contains("journal has no entry 7, the expected head; it ends at 6 (entries were removed)"))
+        }
+    }
+
     @Test("the journal refuses UPDATE and DELETE while its triggers stand")
     func journalIsAppendOnly() throws {
         try CoinFixture.run { fixture in
