@@ -3,7 +3,7 @@
 enum AccountRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
-            CoinHTTP.route("GET", "/accounts", .apiKey(scope: APIScope.coinAdmin)) { request in
+            CoinHTTP.route("GET", "/accounts", .apiKeyWithAnyScope(CoinHTTP.auditScopes)) { request in
                 var kind: AccountKind?
                 let page = try CoinHTTP.query(request, filters: ["kind"]) { issues in
                     kind = CoinHTTP.enumFilter(request, "kind", AccountKind.self, issues: &issues)

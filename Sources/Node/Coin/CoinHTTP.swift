@@ -6,8 +6,12 @@ import Schemas
 enum CoinHTTP {
     static let basePath = "/api/coin/v1"
 
-    /// Everyone who works with the coin may read balances, transfers, tasks and merchants.
-    static let readerScopes = [APIScope.coinAdmin, APIScope.coinResident, APIScope.coinPay, APIScope.coinMerchant]
+    /// Everyone who works with the coin may read balances, transfers, tasks and merchants, and so
+    /// may the node's auditors (`node:admin`).
+    static let readerScopes = [APIScope.coinAdmin, APIScope.coinResident, APIScope.coinPay, APIScope.coinMerchant, APIScope.nodeAdmin]
+    /// Who may read every account, redemption and the journal: coin staff and the node's
+    /// auditors (`node:admin`), who check the ledger without being able to move money.
+    static let auditScopes = [APIScope.coinAdmin, APIScope.nodeAdmin]
 
     /// The `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): a UUID, as a
     /// structured-field string (`"…"`) or bare. Required for POSTs that move money (400 when

@@ -3,7 +3,7 @@
 enum JournalRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
-            CoinHTTP.route("GET", "/journal", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.nodeAdmin])) { request in
+            CoinHTTP.route("GET", "/journal", .apiKeyWithAnyScope(CoinHTTP.auditScopes)) { request in
                 let page = try CoinHTTP.query(request)
                 return CoinHTTP.page(try service.journal(page: page), page: page, request: request)
             },

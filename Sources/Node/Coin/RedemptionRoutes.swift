@@ -29,7 +29,7 @@ enum RedemptionRoutes {
                 return CoinHTTP.created(Redemption(outcome.transfer), location: "\(CoinHTTP.basePath)/redemptions/\(key)",
                                         replayed: isReplay)
             },
-            CoinHTTP.route("GET", "/redemptions", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinMerchant])) { request in
+            CoinHTTP.route("GET", "/redemptions", .apiKeyWithAnyScope(CoinHTTP.auditScopes + [APIScope.coinMerchant])) { request in
                 var merchant: String?
                 let page = try CoinHTTP.query(request, filters: ["merchant"]) { issues in
                     guard let value = request.query["merchant"] else { return }
@@ -42,7 +42,7 @@ enum RedemptionRoutes {
                 let shown = try MerchantBinding.redemptionFilter(merchant, request)
                 return CoinHTTP.page(try service.redemptions(merchant: shown, page: page), page: page, request: request)
             },
-            CoinHTTP.route("GET", "/redemptions/{id}", .apiKeyWithAnyScope([APIScope.coinAdmin, APIScope.coinMerchant])) { request in
+            CoinHTTP.route("GET", "/redemptions/{id}", .apiKeyWithAnyScope(CoinHTTP.auditScopes + [APIScope.coinMerchant])) { request in
                 try CoinHTTP.query(request)
                 let id = try CoinHTTP.uuidParameter(request, "id", notFound: LedgerError.transferNotFound)
                 return .json(try MerchantBinding.visible(try service.redemption(id), request))

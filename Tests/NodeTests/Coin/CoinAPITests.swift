@@ -74,6 +74,37 @@ struct CoinAPITests {
         }
     }
 
+    @Test("an auditor (node:admin) reads every account, transfer, redemption and the journal, and moves nothing")
+    func auditorsReadButDoNotWrite() throws {
+        try CoinAPIFixture.run { api in
+            #expect(api.call("POST", "/merchants", body: #"{"id":"m-1","name":"Bakkerij"}"#).status == 201)
+            let reward = CoinAPIFixture.uuid()
+            #expect(api.call("POST", "/transfers", idempotencyKey: reward,
+                             body: #"{"debitAccount":"issuance","creditAccount":"resident:r-1","amountCents":500,"code":"reward"}"#).status == 201)
+            let payment = #"{"resident":"r-1","merchant":"m-1","amountCents":200}"#
+            #expect(api.call("POST", "/payments", key: "pay", idempotencyKey: CoinAPIFixture.uuid(), body: payment).status == 201)
+            let redemption = #"{"merchant":"m-1","amountCents":100,"payoutReference":"NL-2026-0001"}"#
+            let redeemed = api.call("POST", "/redemptions", key: "till-m-1", idempotencyKey: CoinAPIFixture.uuid(), body: redemption)
+            #expect(redeemed.status == 201, "\(redeemed.json)")
+
+            let accounts = api.call("GET", "/accounts", key: "auditor")
+            #expect(accounts.status == 200)
+            #expect((accounts.json["results"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.contains("merchant:m-1") == true)
+            #expect(api.call("GET", "/accounts/resident:r-1", key: "auditor").json["balanceCents"] as? Int == 300)
+            #expect(api.call("GET", "/accounts/merchant:m-1/transfers", key: "auditor").status == 200)
+            #expect(api.call("GET", "/transfers/\(reward)", key: "auditor").status == 200)
+            #expect(api.call("GET", "/redemptions", key: "auditor").json["count"] as? Int == 1)
+            #expect(api.call("GET", "/journal", key: "auditor").status == 200)
+
+            Self.expectProblem(api.call("POST", "/payments", key: "auditor", idempotencyKey: CoinAPIFixture.uuid(), body: payment), 403)
+            Self.expectProblem(api.call("POST", "/transfers", key: "auditor", idempotencyKey: CoinAPIFixture.uuid(),
+                                        body: #"{"debitAccount":"issuance","creditAccount":"resident:r-2","amountCents":1,"code":"reward"}"#), 403)
+            Self.expectProblem(api.call("POST", "/redemptions", key: "auditor", idempotencyKey: CoinAPIFixture.uuid(), body: redemption), 403)
+            Self.expectProblem(api.call("PUT", "/scheme", key: "auditor", body: "{}"), 403)
+            Self.expectProblem(api.call("GET", "/accounts", key: "pay"), 403)
+        }
+    }
+
     @Test("the scheme is read with its ETag and replaced only with If-Match; bad values name their field")
     func schemeNeedsIfMatch() throws {
         try CoinAPIFixture.run { api in
