@@ -11,11 +11,11 @@
 ///   pending credits; the stored accounts hold exactly the replayed balances.
 /// - 2: after every entry, every resident and merchant balance is at least zero, also counting
 ///   its reservations, so no committed state ever had one negative.
-/// - Against an `Anchor` (`--expect-head`), when given: the entry at the noted sequence still
-///   has the noted hash.
 /// - 3: each transfer id is created once, a pending one is posted or voided at most once and
 ///   nothing else is, with the amounts and accounts it was created with, and the stored
 ///   transfers are exactly the journal's, in the state the journal ends them in.
+/// - Against an `Anchor` (`--expect-head`), when given: the entry at the noted sequence still
+///   has the noted hash.
 public struct LedgerVerifier {
     public struct Report: Sendable, Equatable {
         public var entryCount = 0
@@ -23,10 +23,10 @@ public struct LedgerVerifier {
         public var accountCount = 0
         /// The last entry's hash (hex), to publish or compare later.
         public var headHash = Digest.hex(JournalEntry.genesisHash)
-        /// The journal's head as an auditor notes it, for a later `--expect-head`.
-        public var head: Anchor { Anchor(sequence: headSequence, hashHex: headHash) }
         /// The last entry's sequence; 0 when the journal is empty.
         public var headSequence: Int64 = 0
+        /// The journal's head as an auditor notes it, for a later `--expect-head`.
+        public var head: Anchor { Anchor(sequence: headSequence, hashHex: headHash) }
         /// Each broken rule, as a sentence naming the entry, transfer or account.
         public var problems: [String] = []
 
@@ -48,11 +48,12 @@ public struct LedgerVerifier {
             self.hashHex = hashHex
         }
 
-        /// Parses `SEQUENCE:HASH`: a sequence of at least 1 and 64 hexadecimal digits.
+        /// Parses `SEQUENCE:HASH`: a sequence of at least 1 and 64 ASCII hexadecimal digits
+        /// (`Character.isHexDigit` would also take fullwidth forms, which no hash prints).
         public init?(_ text: String) {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, let sequence = Int64(parts[0]), sequence >= 1, parts[1].utf8.count == 64,
-                  parts[1].allSatisfy(\.isHexDigit)
+                  parts[1].utf8.allSatisfy({ HTTPSyntax.hexDigitValue($0) != nil })
             else { return nil }
             self.init(sequence: sequence, hashHex: parts[1].lowercased())
         }

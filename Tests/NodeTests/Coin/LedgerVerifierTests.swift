@@ -47,7 +47,8 @@ struct LedgerVerifierTests {
         #expect(anchor.description == "7:\(hash.lowercased())")
         #expect(LedgerVerifier.Anchor(anchor.description) == anchor)
         for malformed in ["", "7", "7:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "x:\(hash)", "7:\(hash.dropLast())",
-                          "7:\(hash)0", "7:\(String(repeating: "g", count: 64))", "7:\(hash):1"] {
+                          "7:\(hash)0", "7:\(String(repeating: "g", count: 64))", "7:\(hash):1",
+                          "7:\(hash.dropLast(3))\u{FF10}"] {
             #expect(LedgerVerifier.Anchor(malformed) == nil, "\(malformed)")
         }
     }
