@@ -20,6 +20,13 @@ public final class Metrics: Sendable {
         var bucketCounts = [Int](repeating: 0, count: Metrics.durationBucketsSeconds.count)
         var count = 0
         var sumSeconds = 0.0
+
+        /// One observation; `bucket` is nil when it exceeds every bound (it counts in `+Inf` only).
+        mutating func record(bucket: Int?, seconds: Double) {
+            if let bucket { bucketCounts[bucket] += 1 }
+            count += 1
+            sumSeconds += seconds
+        }
     }
 
     struct State {
@@ -52,15 +59,12 @@ public final class Metrics: Sendable {
 
     public func recordRequest(component: String, method: String, route: String, status: Int, durationSeconds: Double) {
         let key = RequestKey(component: component, method: method, route: route, status: status)
+        let bucket = Metrics.durationBucketsSeconds.firstIndex(where: { durationSeconds <= $0 })
+        // Every request of every thread passes here: the histogram is changed where it lies in
+        // the dictionary, since a copy taken out and put back would allocate inside the lock.
         state.withLock { state in
             state.requests[key, default: 0] += 1
-            var histogram = state.durations[component, default: Histogram()]
-            if let bucket = Metrics.durationBucketsSeconds.firstIndex(where: { durationSeconds <= $0 }) {
-                histogram.bucketCounts[bucket] += 1
-            }
-            histogram.count += 1
-            histogram.sumSeconds += durationSeconds
-            state.durations[component] = histogram
+            state.durations[component, default: Histogram()].record(bucket: bucket, seconds: durationSeconds)
         }
     }
 

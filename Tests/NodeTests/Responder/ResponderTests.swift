@@ -197,11 +197,20 @@ struct FixedKeys: APIKeyVerifier {
         let metrics = Metrics(version: "9.9.9")
         metrics.recordRequest(component: "solutions", method: "GET", route: "/a/{id}", status: 200, durationSeconds: 0.003)
         metrics.recordRequest(component: "solutions", method: "GET", route: "/a/{id}", status: 200, durationSeconds: 2)
+        // Beyond the last bound (10 s): counted in +Inf, the sum and the count only.
+        metrics.recordRequest(component: "solutions", method: "GET", route: "/a/{id}", status: 404, durationSeconds: 20)
         metrics.recordHandshakeFailure(reason: "unsupported_protocol")
         let text = metrics.render()
         #expect(text.contains(#"knooppunt_http_requests_total{component="solutions",method="GET",route="/a/{id}",status="200"} 2"#))
+        #expect(text.contains(#"knooppunt_http_requests_total{component="solutions",method="GET",route="/a/{id}",status="404"} 1"#))
         #expect(text.contains(#"knooppunt_http_request_duration_seconds_bucket{component="solutions",le="0.005"} 1"#))
-        #expect(text.contains(#"knooppunt_http_request_duration_seconds_bucket{component="solutions",le="+Inf"} 2"#))
+        #expect(text.contains(#"knooppunt_http_request_duration_seconds_bucket{component="solutions",le="2.5"} 2"#))
+        #expect(text.contains(#"knooppunt_http_request_duration_seconds_bucket{component="solutions",le="10.0"} 2"#))
+        #expect(text.contains(#"knooppunt_http_request_duration_seconds_bucket{component="solutions",le="+Inf"} 3"#))
+        let sumLine = text.split(separator: "\n").first { $0.hasPrefix(#"knooppunt_http_request_duration_seconds_sum{component="solutions"} "#) }
+        let sum = sumLine.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        #expect(sum.map { abs($0 - 22.003) < 1e-9 } == true)
+        #expect(text.contains(#"knooppunt_http_request_duration_seconds_count{component="solutions"} 3"#))
         #expect(text.contains(#"knooppunt_tls_handshake_failures_total{reason="unsupported_protocol"} 1"#))
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.hasPrefix("knooppunt_"))
