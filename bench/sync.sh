@@ -13,8 +13,11 @@
 #              then all start at once; the time until every node holds every other's records
 #              (every pair's digest equal).
 #
-# Reference, measured in the same run: `openssl speed ecdsap256`, the P-256 verifications one core
-# does per second, since every record's signature is checked.
+# References, measured in the same run: `openssl speed ecdsap256`, the P-256 verifications one core
+# does per second, since every record's signature is checked; and SQLite's floor for storing the
+# records (their rows, search index and change log copied from A's database by INSERT ... SELECT,
+# a page per transaction). One check, the floor and the serving node's CPU per record, spread over
+# the machine's cores, bound what any implementation could sync here; the bound is printed too.
 #
 # The registry is down during the two-node run (members sync from their cached directory), so
 # only A and B use the CPU. Environment: RECORDS (default 100000), NODES (default 10), PER_NODE
@@ -193,6 +196,50 @@ m2_cpu_per_record=$(python3 -c "print(int($m2_cpu / $records * 1e6))")
 echo "   CPU: m1 (serving) ${m1_cpu} s, m2 (pulling) ${m2_cpu} s = ${m2_cpu_per_record} µs per record" >&2
 for name in m1 m2; do stop_process "$name"; done
 [ -n "${KEEP:-}" ] && cp "$tmp/m2/node.log" "$tmp/../sync-bench-m2.log"
+
+# The floor SQLite itself sets, measured on the records just synced: a fresh node's tables filled
+# straight from m1's database with INSERT ... SELECT, one page (2,000 records, the pull page size)
+# per transaction, in WAL with synchronous=FULL as the node writes: the record rows, their
+# full-text rows and the change log, without a statement per record, JSON, network or signature
+# check. Prints the CPU seconds each of the three took.
+store_floor() {
+    "$knooppunt" init --data "$tmp/floor" --name "Floor" --oin "$(oin_of 99)" --host 127.0.0.1 >/dev/null
+    python3 - "$tmp/floor/knooppunt.db" "$tmp/m1/knooppunt.db" "$records" <<'EOF'
+import resource, sqlite3, subprocess, sys
+target, source, records = sys.argv[1], sys.argv[2], int(sys.argv[3])
+columns = ", ".join(row[1] for row in sqlite3.connect(target).execute("PRAGMA table_info(knowledge_search)"))
+page = 2000
+parts = {
+    "rows": "INSERT INTO main.knowledge_entries SELECT * FROM src.knowledge_entries WHERE position BETWEEN {lo} AND {hi};",
+    "search": "INSERT INTO main.knowledge_search (rowid, " + columns + ") SELECT rowid, " + columns
+              + " FROM src.knowledge_search WHERE rowid BETWEEN {lo} AND {hi};",
+    "changes": "INSERT INTO main.change_log SELECT * FROM src.change_log WHERE sequence BETWEEN {lo} AND {hi};",
+}
+seconds = []
+for name, statement in parts.items():
+    script = ["PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", f"ATTACH '{source}' AS src;"]
+    for lo in range(1, records + 1, page):
+        script.append("BEGIN; " + statement.format(lo=lo, hi=lo + page - 1) + " COMMIT;")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(["sqlite3", target], input="\n".join(script), text=True, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+count = sqlite3.connect(target).execute("SELECT count(*) FROM knowledge_entries").fetchone()[0]
+if count != records:
+    sys.exit(f"the floor copied {count} records, not {records}")
+print(" ".join(f"{value:.2f}" for value in seconds))
+EOF
+}
+read -r floor_rows floor_search floor_changes <<<"$(store_floor)"
+floor_us=$(python3 -c "print(int(($floor_rows + $floor_search + $floor_changes) / $records * 1e6))")
+m1_cpu_per_record=$(python3 -c "print(int($m1_cpu / $records * 1e6))")
+verify_us=$(python3 -c "print(int(1e6 / $verify_rate))")
+# Two nodes on this machine's cores cannot sync faster than its cores allow for what every record
+# must at least cost: one signature check, SQLite's floor for storing it, and the serving node.
+bound=$(python3 -c "print(int($(nproc) * 1e6 / ($verify_us + $floor_us + $m1_cpu_per_record)))")
+echo "   floor: SQLite stores a record in ${floor_us} µs of CPU (rows ${floor_rows} s, search ${floor_search} s," \
+    "change log ${floor_changes} s); with a signature check (${verify_us} µs) and serving (${m1_cpu_per_record} µs)," \
+    "$(nproc) cores sync at most ${bound} records/s" >&2
 rm -rf "$tmp"/*
 url_of=()
 metrics_key_of=()
@@ -250,6 +297,7 @@ json.dump({
     "machine": {"cpus": $(nproc), "opensslP256VerifiesPerSecondPerCore": $verify_rate},
     "twoNodes": {"records": $records, "seconds": $two_seconds, "recordsPerSecond": $two_rate,
                  "cpuSecondsServing": $m1_cpu, "cpuSecondsPulling": $m2_cpu,
+                 "sqliteFloorMicrosecondsPerRecord": $floor_us, "upperBoundRecordsPerSecond": $bound,
                  "signaturesVerified": $verified, "rejected": $rejected, "target": ">= 10000 records/s"},
     "federation": {"nodes": $nodes, "recordsPerNode": $per_node, "seconds": $ten_seconds, "target": "< 30 s"},
 }, open(sys.argv[1], "w"), indent=2)
@@ -259,6 +307,8 @@ printf '%-44s %12s %s\n' "measurement" "result" "target"
 printf '%-44s %12s %s\n' "2 nodes, $records records: records/s" "$two_rate" ">= 10000"
 printf '%-44s %12s %s\n' "2 nodes: signatures verified" "$verified" "= $records"
 printf '%-44s %12s\n' "2 nodes: pulling node's CPU per record (µs)" "$m2_cpu_per_record"
-printf '%-44s %12s\n' "  of which one signature check (µs)" "$(python3 -c "print(int(1e6 / $verify_rate))")"
+printf '%-44s %12s\n' "  of which one signature check (µs)" "$verify_us"
+printf '%-44s %12s\n' "SQLite's floor to store a record (µs CPU)" "$floor_us"
+printf '%-44s %12s %s\n' "2 nodes: this machine's bound (records/s)" "$bound" "(check + floor + serving on $(nproc) cores)"
 printf '%-44s %12s %s\n' "$nodes nodes x $per_node records: converged (s)" "$ten_seconds" "< 30"
 echo "written to $result"
