@@ -10,7 +10,11 @@
 #      transfers per transaction (bench/sqlite_transfers.c);
 #   3. pgbench TPC-B on a local PostgreSQL from Debian (fsync and synchronous_commit on), scale =
 #      clients (one branch row per client, so clients do not all queue on one row lock), 64
-#      clients, 2 threads.
+#      clients, 2 threads;
+#   4. the node's cheapest HTTPS request, GET /api/node/v1/info, with the same 64 clients: the
+#      floor of a request here. Its cost per request on all cores (wrk's included) plus the
+#      batched C loop's per transfer on one core bound the payments/s any implementation of this
+#      API could reach on this machine; the bound is printed next to the target.
 # The three run in ROUNDS rounds (3 by default), one after another within each round: on a shared
 # VM the machine's speed moves by a third within a minute, so each round's ratios compare figures
 # taken seconds apart, and each result is the median over the rounds. Then it prints every round, the medians
@@ -69,10 +73,10 @@ as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
 as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
 as_postgres "$pg_bin/pgbench" -i -q -s "$clients" -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
 
-# One round: the ledger, the C loop both ways, pgbench, each for $seconds s. Prints one line:
-# "ledger c_single c_batched pgbench ledger_p50 ledger_p99".
+# One round: the ledger, the C loop both ways, pgbench, GET /info, each for $seconds s. Prints one
+# line: "ledger c_single c_batched pgbench ledger_p50 ledger_p99 info".
 measure_round() {
-    local round="$1" line c_single c_batched pg_tps
+    local round="$1" line c_single c_batched pg_tps info
     echo "== round $round: 1. ledger over HTTPS, $clients clients" >&2
     wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" >"$tmp/wrk-$round.txt"
     line="$(grep '^RESULT' "$tmp/wrk-$round.txt")"
@@ -85,14 +89,18 @@ measure_round() {
     as_postgres "$pg_bin/pgbench" -h "$tmp/pg" -U postgres -c "$clients" -j 2 -T "$seconds" bench >"$tmp/pgbench-$round.txt" 2>&1
     pg_tps="$(grep -E '^tps' "$tmp/pgbench-$round.txt" | head -n 1 | sed -E 's/tps = ([0-9.]+).*/\1/')"
     echo "   tps = $pg_tps" >&2
-    awk -v line="$line" -v c1="$c_single" -v c100="$c_batched" -v pg="$pg_tps" 'BEGIN {
+    echo "== round $round: 4. GET /api/node/v1/info over HTTPS, $clients clients" >&2
+    wrk -t 2 -c "$clients" -d "${seconds}s" --latency "https://127.0.0.1:$port/api/node/v1/info" >"$tmp/info-$round.txt"
+    info="$(wrk_figures "$tmp/info-$round.txt" | cut -d' ' -f1)"
+    echo "   $info requests/s" >&2
+    awk -v line="$line" -v c1="$c_single" -v c100="$c_batched" -v pg="$pg_tps" -v info="$info" 'BEGIN {
         n = line; sub(/.*created=/, "", n); sub(/ .*/, "", n)
         s = line; sub(/.*seconds=/, "", s); sub(/ .*/, "", s)
         p50 = line; sub(/.*p50_ms=/, "", p50); sub(/ .*/, "", p50)
         p99 = line; sub(/.*p99_ms=/, "", p99); sub(/ .*/, "", p99)
         sub(/.*= /, "", c1); sub(/ .*/, "", c1)
         sub(/.*= /, "", c100); sub(/ .*/, "", c100)
-        printf "%.0f %s %s %.0f %s %s\n", n / s, c1, c100, pg, p50, p99
+        printf "%.0f %s %s %.0f %s %s %.0f\n", n / s, c1, c100, pg, p50, p99, info
     }'
 }
 
@@ -108,13 +116,16 @@ batch_line="$(grep '"msg":"group commit writer stopped"' "$tmp/node.log" | tail 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 {
     echo "ledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $rounds rounds of ${seconds} s per measurement, $clients clients"
-    echo "  round  ledger/s (p50, p99 ms)   C loop 1/txn  C loop 100/txn  pgbench tps   ledger/C-loop  ledger/pgbench"
-    awk '{ printf "  %5d  %8d (%s, %s)  %12d  %14d  %11d   %12.2fx  %13.2fx\n", NR, $1, $5, $6, $2, $3, $4, $1 / $2, $1 / $4 }' "$tmp/rounds.txt"
+    echo "  round  ledger/s (p50, p99 ms)   C loop 1/txn  C loop 100/txn  pgbench tps  GET /info/s   ledger/C-loop  ledger/pgbench"
+    awk '{ printf "  %5d  %8d (%s, %s)  %12d  %14d  %11d  %11d   %12.2fx  %13.2fx\n", NR, $1, $5, $6, $2, $3, $4, $7, $1 / $2, $1 / $4 }' "$tmp/rounds.txt"
     # The median of each ratio over the rounds: the two figures of a ratio were taken seconds apart.
     median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
     c_ratio="$(awk '{ print $1 / $2 }' "$tmp/rounds.txt" | median)"
     pg_ratio="$(awk '{ print $1 / $4 }' "$tmp/rounds.txt" | median)"
     b_ratio="$(awk '{ print $1 / $3 }' "$tmp/rounds.txt" | median)"
+    # Per round: all cores for a GET /info each, plus one core for a batched C-loop transfer.
+    bound="$(awk -v cores="$(nproc)" '{ print int(cores * 1e6 / (cores * 1e6 / $7 + 1e6 / $3)) }' "$tmp/rounds.txt" | median)"
+    target="$(awk '{ print 2.5 * $2 }' "$tmp/rounds.txt" | median)"
     printf '  medians: ledger %s/s, C loop 1/txn %s/s, C loop 100/txn %s/s, pgbench %s tps\n' \
         "$(cut -d' ' -f1 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f2 "$tmp/rounds.txt" | median)" \
         "$(cut -d' ' -f3 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f4 "$tmp/rounds.txt" | median)"
@@ -123,6 +134,8 @@ echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
         printf "  ledger / pgbench, median of rounds:                    %6.2fx  (target >= 2x)   %s\n", p, (p >= 2 ? "met" : "NOT met")
         printf "  ledger / C loop 100 per transaction, median of rounds: %6.2fx\n", b
     }'
+    printf '  bound of this machine, median of rounds: %s payments/s (GET /info at %s/s on all cores + a batched C-loop transfer on one); target 2.5x the C loop = %s/s\n' \
+        "$bound" "$(cut -d' ' -f7 "$tmp/rounds.txt" | median)" "$target"
     [ -n "$batch_line" ] && echo "  group commit: $(sed -E 's/.*"batches":([0-9]+).*"jobs":([0-9]+).*/\2 jobs in \1 batches/' <<<"$batch_line")"
 } | tee "$results"
 echo "(saved to $results)"
