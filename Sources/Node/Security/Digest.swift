@@ -5,9 +5,11 @@ import COpenSSL
 public enum Digest {
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = SHA256(buffer.baseAddress, buffer.count, &digest)
+        var length: UInt32 = 0
+        let succeeded = bytes.withUnsafeBufferPointer { buffer in
+            EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, FetchedSHA256.shared.handle, nil) == 1
         }
+        precondition(succeeded && length == SHA256_DIGEST_LENGTH, "SHA-256 failed: \(OpenSSLError(operation: "EVP_Digest"))")
         return digest
     }
 
@@ -49,5 +51,27 @@ public enum Digest {
         return lhs.withUnsafeBytes { left in
             rhs.withUnsafeBytes { right in CRYPTO_memcmp(left.baseAddress, right.baseAddress, left.count) == 0 }
         }
+    }
+}
+
+/// OpenSSL's SHA-256 implementation, fetched once. `SHA256()` and `EVP_sha256()` look the
+/// implementation up in the provider store on every call, under its lock: with a hash for every
+/// API key check, request fingerprint and journal entry, that lookup cost more than the hash
+/// (1.2 µs against 0.55 µs for 300 bytes on one thread, and more with many threads contending).
+/// A fetched `EVP_MD` is immutable and safe to share between threads.
+private final class FetchedSHA256: @unchecked Sendable {
+    static let shared = FetchedSHA256()
+
+    let handle: OpaquePointer
+
+    private init() {
+        guard let handle = EVP_MD_fetch(nil, "SHA256", nil) else {
+            preconditionFailure("OpenSSL has no SHA-256: \(OpenSSLError(operation: "EVP_MD_fetch"))")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        EVP_MD_free(handle)
     }
 }
