@@ -25,7 +25,7 @@ public enum PersonalDataDetector {
             case .bsn: "looks like a BSN (nine digits passing the eleven-test); use a pseudonymous reference"
             case .phoneNumber: "looks like a phone number; use a pseudonymous reference"
             case .iban: "looks like an IBAN; use a pseudonymous reference"
-            case .name: "looks like a person's name (words separated by spaces); use a pseudonymous reference"
+            case .name: "looks like a person's name (words separated by spaces, or a given name and more); use a pseudonymous reference"
             case .dateOfBirth: "looks like a date (of birth); use a pseudonymous reference"
             case .postcode: "looks like a postcode (an address); use a pseudonymous reference"
             }
@@ -33,8 +33,9 @@ public enum PersonalDataDetector {
     }
 
     /// Checks an identifier-like value (a holder reference): everything `findInText` finds, and
-    /// whole values that are a date, a postcode or a phone number, and spaces, which no pseudonym
-    /// needs but every "Firstname Lastname" has.
+    /// whole values that are a date, a postcode or a phone number, spaces, which no pseudonym
+    /// needs but every "Firstname Lastname" has, and the way user names join a name's parts:
+    /// a common given name followed by more words (`jan.jansen`, `maria_de-vries`).
     public static func findInReference(_ value: String) -> Finding? {
         var value = value
         return value.withUTF8 { bytes in
@@ -45,7 +46,7 @@ public enum PersonalDataDetector {
             if isDate(trimmed) { return .dateOfBirth }
             if isPostcode(trimmed) { return .postcode }
             if isPhoneNumberAsAWhole(trimmed) { return .phoneNumber }
-            if containsWhitespace(trimmed) { return .name }
+            if containsWhitespace(trimmed) || startsWithAGivenName(trimmed) { return .name }
             return nil
         }
     }
@@ -218,6 +219,22 @@ public enum PersonalDataDetector {
         while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
         while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
         return Array(bytes)[start..<end]
+    }
+
+    /// A given name from `GivenNames` as the first word, then a separator (`.`, `_` or `-`) and a
+    /// word of at least two letters: how people join their names in user names and e-mail
+    /// addresses. The given name alone passes (a first name identifies no one), and so does a
+    /// word after it that holds digits (`anna-2`).
+    static func startsWithAGivenName(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let isSeparator = { (byte: UInt8) in byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") }
+        guard let end = bytes.firstIndex(where: isSeparator), end > bytes.startIndex else { return false }
+        let first = bytes[bytes.startIndex..<end]
+        let rest = bytes[(end + 1)...]
+        let second = rest.prefix { !isSeparator($0) }
+        guard first.allSatisfy(isLetter), second.count >= 2, second.allSatisfy(isLetter) else { return false }
+        // Longer than any listed name: not one, and not worth lowercasing.
+        guard first.count <= 15 else { return false }
+        return GivenNames.common.contains(String(decoding: first.map { $0 | 0x20 }, as: UTF8.self))
     }
 
     /// Spaces, tabs and line breaks; for text beyond ASCII (rare in a reference) Unicode's
