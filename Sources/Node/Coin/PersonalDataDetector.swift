@@ -232,9 +232,13 @@ public enum PersonalDataDetector {
         let rest = bytes[(end + 1)...]
         let second = rest.prefix { !isSeparator($0) }
         guard first.allSatisfy(isLetter), second.count >= 2, second.allSatisfy(isLetter) else { return false }
-        // Longer than any listed name: not one, and not worth lowercasing.
+        // Longer than any listed name: not one. Up to 15 bytes, the lowercased word is a String
+        // that Swift keeps inline, and the buffer lives on the stack: no allocation per payment.
         guard first.count <= 15 else { return false }
-        return GivenNames.common.contains(String(decoding: first.map { $0 | 0x20 }, as: UTF8.self))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first.count) { lowercased in
+            for (offset, byte) in first.enumerated() { lowercased[offset] = byte | 0x20 }
+            return GivenNames.common.contains(String(decoding: lowercased, as: UTF8.self))
+        }
     }
 
     /// Spaces, tabs and line breaks; for text beyond ASCII (rare in a reference) Unicode's
