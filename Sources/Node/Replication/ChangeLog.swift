@@ -52,11 +52,14 @@ public enum ChangeLog {
             WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?
             """)
         try statement.bind([.text(origin), .integer(since), .integer(Int64(limit))])
-        let names = statement.columnNames
+        var names: [String]?
         var changes: [RecordChange] = []
         var bytes = 0
         while try statement.step() {
-            let row = statement.row(columnNames: names)
+            // After the first step, as `SQLiteConnection.query` does; one array for every row.
+            let rowNames = names ?? statement.columnNames
+            names = rowNames
+            let row = statement.row(columnNames: rowNames)
             let change = RecordChange(
                 origin: try row.required("origin"), sequence: try row.required("sequence"), kind: try row.required("kind"),
                 id: try row.required("record_id"), version: try row.required("version"),

@@ -129,10 +129,13 @@ public final class SQLiteConnection {
     public func query(_ sql: String, _ parameters: [SQLValue] = []) throws(StoreError) -> [SQLRow] {
         let statement = try SQLiteStatement.cached(self, sql: sql)
         try statement.bind(parameters)
-        let names = statement.columnNames
         var rows: [SQLRow] = []
+        // Named after the first step, when a schema change has been taken in; shared by all rows.
+        var names: [String]?
         while try statement.step() {
-            rows.append(statement.row(columnNames: names))
+            let rowNames = names ?? statement.columnNames
+            names = rowNames
+            rows.append(statement.row(columnNames: rowNames))
         }
         return rows
     }

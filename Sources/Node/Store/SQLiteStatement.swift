@@ -161,12 +161,16 @@ public struct SQLiteStatement: ~Copyable {
         Int(sqlite3_column_count(handle))
     }
 
-    /// The column names in result order. A cached statement reads them from SQLite once: they
-    /// belong to its SQL text, which never changes, and rows are built on the writer's hot path.
+    /// The column names in result order. A cached statement reads them from SQLite once per
+    /// preparation: rows are built on the writer's hot path, and the names change only when a
+    /// schema change made SQLite prepare the statement again (a renamed or added column), which
+    /// its re-prepare count tells. Read them after `step()`: SQLite re-prepares while stepping.
     public var columnNames: [String] {
-        if let names = cacheEntry?.columnNames, names.count == columnCount { return names }
+        let preparation = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let entry = cacheEntry, let names = entry.columnNames, entry.namesPreparation == preparation { return names }
         let names = readColumnNames()
         cacheEntry?.columnNames = names
+        cacheEntry?.namesPreparation = preparation
         return names
     }
 
@@ -244,8 +248,9 @@ final class StatementCache {
         /// `sqlite3_stmt*`, owned by the cache: finalized by `finalizeAll`.
         let handle: OpaquePointer
         fileprivate(set) var isLent = true
-        /// Filled on first use by `SQLiteStatement.columnNames`.
+        /// Filled on first use by `SQLiteStatement.columnNames`, for the preparation it counts.
         var columnNames: [String]?
+        var namesPreparation: Int32 = 0
 
         fileprivate init(handle: OpaquePointer) {
             self.handle = handle

@@ -349,4 +349,22 @@ struct SQLiteSavepointTests {
             #expect(row?.string("label") == "one")
         }
     }
+
+    @Test("rows read after a schema change carry the new column names, also when the count stays and for many rows")
+    func cachedStatementsFollowRenamedAndAddedColumns() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try connection.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+            try connection.run("INSERT INTO t(id, label) VALUES (1, 'one'), (2, 'two')")
+            #expect(try connection.query("SELECT * FROM t").map(\.columnNames) == [["id", "label"], ["id", "label"]])
+            #expect(try connection.queryOne("SELECT * FROM t")?.columnNames == ["id", "label"])
+            // Same count, other names: only SQLite's re-preparing tells the cached names are stale.
+            try connection.execute("ALTER TABLE t RENAME COLUMN label TO title")
+            #expect(try connection.queryOne("SELECT * FROM t")?.string("title") == "one")
+            #expect(try connection.query("SELECT * FROM t").map { $0.string("title") } == ["one", "two"])
+            // Another column: `query` names its rows after stepping, when the statement is current.
+            try connection.execute("ALTER TABLE t ADD COLUMN note TEXT")
+            #expect(try connection.query("SELECT * FROM t").map(\.columnNames) == [["id", "title", "note"], ["id", "title", "note"]])
+        }
+    }
 }
