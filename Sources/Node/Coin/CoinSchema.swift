@@ -1,9 +1,9 @@
-/// The coin component's tables (migration versions 20-29). STRICT tables, so an amount can only
-/// ever be stored as an integer; CHECK constraints and triggers repeat the ledger's rules in the
-/// database itself, so that a bug in the code, or a hand-written UPDATE, fails instead of
-/// corrupting the books.
+/// The coin component's tables (migration versions 20-29, and 43 released after the others).
+/// STRICT tables, so an amount can only ever be stored as an integer; CHECK constraints and
+/// triggers repeat the ledger's rules in the database itself, so that a bug in the code, or a
+/// hand-written UPDATE, fails instead of corrupting the books.
 public enum CoinSchema {
-    public static let migrations: [Migration] = [ledger, schemeRules]
+    public static let migrations: [Migration] = [ledger, schemeRules, checksWithoutValueLists]
 
     /// Accounts, transfers and the hash-chained journal.
     static let ledger = Migration(version: 20, name: "coin ledger", sql: """
@@ -149,4 +149,78 @@ public enum CoinSchema {
         CREATE TRIGGER coin_claims_no_delete BEFORE DELETE ON coin_claims
             BEGIN SELECT RAISE(ABORT, 'claims are never deleted'); END;
         """)
+
+    /// The same transfers and journal, with each CHECK on a closed set of words written as
+    /// comparisons (`code = 'reward' OR ...`) instead of `IN (...)`. SQLite evaluates a CHECK's
+    /// `IN` list of three or more values by building a temporary b-tree for every row it writes,
+    /// which cost about a third of inserting a transfer on the single writer. The rules are
+    /// unchanged, so every stored row passes them; rows, hashes, indexes and triggers are as before.
+    /// Released after 1-42, so it takes the next version above all of them.
+    static let checksWithoutValueLists = Migration(version: 43, name: "coin checks without value lists", sql: """
+        CREATE TABLE coin_transfers_rebuilt (
+            id TEXT PRIMARY KEY,
+            debit_account TEXT NOT NULL REFERENCES coin_accounts (id),
+            credit_account TEXT NOT NULL REFERENCES coin_accounts (id),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+            code TEXT NOT NULL CHECK (code = 'reward' OR code = 'payment' OR code = 'redemption' OR code = 'correction'
+                OR code = 'clearing'),
+            reference TEXT,
+            state TEXT NOT NULL CHECK (state = 'pending' OR state = 'posted' OR state = 'voided'),
+            created_pending INTEGER NOT NULL CHECK (created_pending = 0 OR created_pending = 1),
+            timeout_at TEXT,
+            created_at TEXT NOT NULL,
+            resolved_at TEXT,
+            void_reason TEXT CHECK (void_reason = 'requested' OR void_reason = 'expired'),
+            request_hash BLOB NOT NULL,
+            created_sequence INTEGER NOT NULL UNIQUE,
+            CHECK (debit_account <> credit_account),
+            CHECK ((state = 'voided') = (void_reason IS NOT NULL)),
+            CHECK (created_pending = 1 OR state = 'posted'),
+            CHECK (created_pending = 0 OR timeout_at IS NOT NULL)
+        ) STRICT;
+        INSERT INTO coin_transfers_rebuilt (id, debit_account, credit_account, amount_cents, code, reference, state,
+            created_pending, timeout_at, created_at, resolved_at, void_reason, request_hash, created_sequence)
+        SELECT id, debit_account, credit_account, amount_cents, code, reference, state,
+            created_pending, timeout_at, created_at, resolved_at, void_reason, request_hash, created_sequence
+        FROM coin_transfers ORDER BY rowid;
+        DROP TABLE coin_transfers;
+        ALTER TABLE coin_transfers_rebuilt RENAME TO coin_transfers;
+        CREATE INDEX coin_transfers_by_debit ON coin_transfers (debit_account, created_sequence);
+        CREATE INDEX coin_transfers_by_credit ON coin_transfers (credit_account, created_sequence);
+        CREATE INDEX coin_transfers_pending_by_timeout ON coin_transfers (timeout_at) WHERE state = 'pending';
+        CREATE TRIGGER coin_transfers_no_delete BEFORE DELETE ON coin_transfers
+            BEGIN SELECT RAISE(ABORT, 'transfers are never deleted'); END;
+        CREATE TRIGGER coin_transfers_immutable BEFORE UPDATE OF
+            id, debit_account, credit_account, amount_cents, code, reference, created_pending, timeout_at,
+            created_at, request_hash, created_sequence ON coin_transfers
+            BEGIN SELECT RAISE(ABORT, 'a transfer''s content never changes'); END;
+        CREATE TRIGGER coin_transfers_resolve_once BEFORE UPDATE OF state ON coin_transfers
+            WHEN OLD.state <> 'pending' OR NEW.state = 'pending'
+            BEGIN SELECT RAISE(ABORT, 'only a pending transfer is posted or voided, once'); END;
+
+        CREATE TABLE coin_journal_rebuilt (
+            sequence INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event = 'create-posted' OR event = 'create-pending' OR event = 'post-pending'
+                OR event = 'void-pending' OR event = 'expire-pending'),
+            transfer_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            debit_account TEXT NOT NULL,
+            credit_account TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            reference TEXT,
+            timeout_at TEXT,
+            hash BLOB NOT NULL CHECK (length(hash) = 32)
+        ) STRICT;
+        INSERT INTO coin_journal_rebuilt (sequence, at, event, transfer_id, code, debit_account, credit_account,
+            amount_cents, reference, timeout_at, hash)
+        SELECT sequence, at, event, transfer_id, code, debit_account, credit_account, amount_cents, reference, timeout_at, hash
+        FROM coin_journal ORDER BY sequence;
+        DROP TABLE coin_journal;
+        ALTER TABLE coin_journal_rebuilt RENAME TO coin_journal;
+        CREATE TRIGGER coin_journal_append_only_update BEFORE UPDATE ON coin_journal
+            BEGIN SELECT RAISE(ABORT, 'the coin journal is append-only'); END;
+        CREATE TRIGGER coin_journal_append_only_delete BEFORE DELETE ON coin_journal
+            BEGIN SELECT RAISE(ABORT, 'the coin journal is append-only'); END;
+        """, rebuildsReferencedTables: true)
 }

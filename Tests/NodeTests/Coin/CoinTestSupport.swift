@@ -31,22 +31,27 @@ struct CoinFixture {
 
     static func run(budgetCents: Int64 = 1_000_000, _ body: (CoinFixture) throws -> Void) throws {
         try withStoreTestDirectory { directory in
-            let path = storeDatabasePath(in: directory)
-            let database = try Database(path: path, migrations: NodeRuntime.migrations(extensions: [CoinExtension()]))
-            let metrics = Metrics(version: "test")
-            let writer = GroupCommitWriter(database: database, logger: Logger(label: "test", sink: CapturingSink()),
-                                           metrics: GroupCommitMetrics(metrics: metrics))
-            let clock = TestClock()
-            let service = CoinService(database: database, writer: writer, ledger: Ledger(clock: { clock.now }),
-                                      metrics: CoinMetrics(metrics: metrics))
-            defer {
-                writer.stop()
-                database.close()
-            }
-            let fixture = CoinFixture(database: database, writer: writer, service: service, clock: clock, metrics: metrics, path: path)
-            _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, ifMatch: nil, audit: audit)
-            try body(fixture)
+            try run(at: storeDatabasePath(in: directory), budgetCents: budgetCents, body)
         }
+    }
+
+    /// Over the database at `path`, brought up to `migrations`: upgrade tests open one file twice.
+    static func run(at path: String, migrations: [Migration] = NodeRuntime.migrations(extensions: [CoinExtension()]),
+                    budgetCents: Int64 = 1_000_000, _ body: (CoinFixture) throws -> Void) throws {
+        let database = try Database(path: path, migrations: migrations)
+        let metrics = Metrics(version: "test")
+        let writer = GroupCommitWriter(database: database, logger: Logger(label: "test", sink: CapturingSink()),
+                                       metrics: GroupCommitMetrics(metrics: metrics))
+        let clock = TestClock()
+        let service = CoinService(database: database, writer: writer, ledger: Ledger(clock: { clock.now }),
+                                  metrics: CoinMetrics(metrics: metrics))
+        defer {
+            writer.stop()
+            database.close()
+        }
+        let fixture = CoinFixture(database: database, writer: writer, service: service, clock: clock, metrics: metrics, path: path)
+        _ = try service.updateScheme(code: "HEITJE", name: "Heerlens Heitje", yearlyIssuanceBudgetCents: budgetCents, ifMatch: nil, audit: audit)
+        try body(fixture)
     }
 
     static func uuid() -> String { UUID().uuidString.lowercased() }

@@ -12,8 +12,8 @@ import Testing
             let path = storeDatabasePath(in: directory)
             let all = NodeRuntime.migrations(extensions: [CatalogueExtension(), KnowledgeExtension(), CoinExtension()])
             let released = all.filter { $0.version < 40 }
-            #expect(all.filter { $0.version >= 40 }.map(\.version) == [40, 41, 42],
-                    "the rebuilds and the API keys' merchant binding are the only migrations added since")
+            #expect(all.filter { $0.version >= 40 }.map(\.version) == [40, 41, 42, 43],
+                    "the rebuilds, the API keys' merchant binding and the coin checks are the only migrations added since")
 
             let before = try Database(path: path, migrations: released)
             let store = RecordStore<KnowledgeEntryKind>(database: before, localOrigin: SharedRecordStoreTests.local, signer: HashSigner())

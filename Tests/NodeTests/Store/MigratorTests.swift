@@ -81,6 +81,63 @@ struct MigratorTests {
         }
     }
 
+    /// A parent table and a child that references it, as the coin tables are.
+    private static let parentAndChild = Migration(version: 2, name: "parent and child", sql: """
+        CREATE TABLE parent(id TEXT PRIMARY KEY, label TEXT CHECK (label IN ('a', 'b', 'c')));
+        CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent (id));
+        INSERT INTO parent VALUES ('p1', 'a'), ('p2', 'b');
+        INSERT INTO child (parent_id) VALUES ('p1'), ('p2');
+        """)
+
+    private static func rebuildParent(keeping rows: String, flagged: Bool = true) -> Migration {
+        Migration(version: 3, name: "rebuild parent", sql: """
+            CREATE TABLE parent_rebuilt(id TEXT PRIMARY KEY, label TEXT CHECK (label = 'a' OR label = 'b' OR label = 'c'));
+            INSERT INTO parent_rebuilt SELECT id, label FROM parent WHERE \(rows);
+            DROP TABLE parent;
+            ALTER TABLE parent_rebuilt RENAME TO parent;
+            """, rebuildsReferencedTables: flagged)
+    }
+
+    @Test("a table others reference is rebuilt with foreign keys off, and they are on again afterwards")
+    func rebuildOfAReferencedTable() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try Migrator(Database.baseMigrations + [Self.parentAndChild]).migrate(connection)
+            // Without the flag, dropping the parent deletes its rows under the children's references.
+            #expect(throws: StoreError.self) {
+                try Migrator(Database.baseMigrations + [Self.parentAndChild, Self.rebuildParent(keeping: "1", flagged: false)])
+                    .migrate(connection)
+            }
+            #expect(try Migrator(Database.baseMigrations + [Self.parentAndChild, Self.rebuildParent(keeping: "1")])
+                .migrate(connection) == [3])
+            #expect(try connection.queryOne("PRAGMA foreign_keys")?.int64("foreign_keys") == 1)
+            #expect(try connection.query("SELECT id FROM parent ORDER BY id").map { $0.string("id") } == ["p1", "p2"])
+            #expect(try connection.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'parent'")?.string("sql")?
+                .contains("label = 'a' OR") == true)
+            #expect(throws: StoreError.self) { try connection.run("INSERT INTO child (parent_id) VALUES ('p9')") }
+        }
+    }
+
+    @Test("a rebuild that would leave a reference dangling is refused and leaves no trace")
+    func rebuildLeavingADanglingReferenceRollsBack() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try Migrator(Database.baseMigrations + [Self.parentAndChild]).migrate(connection)
+            let error = #expect(throws: StoreError.self) {
+                try Migrator(Database.baseMigrations + [Self.parentAndChild, Self.rebuildParent(keeping: "id = 'p1'")])
+                    .migrate(connection)
+            }
+            guard case .migration(let version, let message) = error else {
+                Issue.record("expected a migration error, got \(String(describing: error))")
+                return
+            }
+            #expect(version == 3 && message.contains("child") && message.contains("parent"))
+            #expect(try Migrator.appliedVersion(in: connection) == 2)
+            #expect(try connection.query("SELECT id FROM parent ORDER BY id").map { $0.string("id") } == ["p1", "p2"])
+            #expect(try connection.queryOne("PRAGMA foreign_keys")?.int64("foreign_keys") == 1)
+        }
+    }
+
     @Test("a database newer than the program is refused")
     func downgradeRefused() throws {
         try withStoreTestDirectory { directory in
