@@ -180,6 +180,21 @@ enum CoinHTTP {
     static func route(_ method: String, _ path: String, _ access: RouteAccess, handler: @escaping RouteHandler) -> Route {
         Route(method, basePath + path, component: CoinExtension.component, access: access, handler: handler)
     }
+
+    /// A route that creates a transfer: its handler validates the request and returns a
+    /// `TransferRequest` and how to answer for it; the transfer is started without holding the
+    /// worker through the group commit, and the answer is made once it is on disk.
+    static func transferRoute(
+        _ method: String, _ path: String, _ access: RouteAccess, service: CoinService,
+        prepare: @escaping @Sendable (Request) throws -> (TransferRequest, @Sendable (Ledger.CreateOutcome) -> Response)
+    ) -> Route {
+        Route(method, basePath + path, component: CoinExtension.component, access: access) { request, respond in
+            let (transfer, answer) = try prepare(request)
+            try service.startTransfer(transfer) { result in
+                respond { answer(try result.get()) }
+            }
+        }
+    }
 }
 
 /// Registers every coin route.

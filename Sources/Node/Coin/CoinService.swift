@@ -39,14 +39,29 @@ public final class CoinService: Sendable {
     /// Creates a transfer (or replays an identical earlier request); refuses while a request
     /// with the same id is in flight.
     public func createTransfer(_ request: TransferRequest) throws -> Ledger.CreateOutcome {
-        try inFlight.run(key: "transfer:\(request.id)") {
-            let (outcome, activity) = try writer.write { [self] connection in
+        try GroupCommitWriter.waitForCompletion { completion in try startTransfer(request, completion: completion) }
+    }
+
+    /// `createTransfer` without blocking the calling worker: `completion` gets the outcome once
+    /// it is on disk, or the error, on the group-commit writer's thread, so it must only hand it
+    /// on (see `GroupCommitWriter.submit`). Refusals before the write (a request in flight, a
+    /// full queue) are thrown at once instead.
+    public func startTransfer(_ request: TransferRequest,
+                              completion: @escaping @Sendable (Result<Ledger.CreateOutcome, any Error>) -> Void) throws {
+        let release = try inFlight.begin(key: "transfer:\(request.id)")
+        do {
+            try writer.submit({ [self] connection in
                 var activity = LedgerActivity()
                 let outcome = try create(request, in: connection, activity: &activity)
                 return (outcome, activity)
-            }
-            metrics.recordCreation(outcome, activity: activity)
-            return outcome
+            }, completion: { [metrics] result in
+                release()
+                if case .success(let (outcome, activity)) = result { metrics.recordCreation(outcome, activity: activity) }
+                completion(result.map(\.0))
+            })
+        } catch {
+            release()
+            throw error
         }
     }
 

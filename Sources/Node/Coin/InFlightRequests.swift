@@ -18,17 +18,22 @@ final class InFlightRequests: Sendable {
 
     /// Runs `body` while `key` is marked in flight; refuses at once when it already is.
     func run<T>(key: String, _ body: () throws -> T) throws -> T {
-        let shard = shard(for: key)
-        guard shard.keys.withLock({ $0.insert(key).inserted }) else {
-            throw LedgerError.requestInFlight(id: String(key.split(separator: ":", maxSplits: 1).last ?? ""))
-        }
-        defer { _ = shard.keys.withLock { $0.remove(key) } }
+        let release = try begin(key: key)
+        defer { release() }
         return try body()
     }
 
-    /// Marks `key` in flight until the returned release runs; for tests that need a request to
-    /// stay in flight.
-    func hold(_ key: String) -> (() -> Void)? {
+    /// Marks `key` in flight until the returned release runs, for a request that finishes on
+    /// another thread; refuses at once when it already is.
+    func begin(key: String) throws -> @Sendable () -> Void {
+        guard let release = hold(key) else {
+            throw LedgerError.requestInFlight(id: String(key.split(separator: ":", maxSplits: 1).last ?? ""))
+        }
+        return release
+    }
+
+    /// Marks `key` in flight until the returned release runs; nil when it already is.
+    func hold(_ key: String) -> (@Sendable () -> Void)? {
         let shard = shard(for: key)
         guard shard.keys.withLock({ $0.insert(key).inserted }) else { return nil }
         return { _ = shard.keys.withLock { $0.remove(key) } }

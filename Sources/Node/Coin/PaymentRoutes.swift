@@ -4,7 +4,7 @@
 enum PaymentRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
-            CoinHTTP.route("POST", "/payments", .apiKey(scope: APIScope.coinPay)) { request in
+            CoinHTTP.transferRoute("POST", "/payments", .apiKey(scope: APIScope.coinPay), service: service) { request in
                 var reader = try request.jsonObject()
                 let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
@@ -16,11 +16,11 @@ enum PaymentRoutes {
                 reader.rejectUnknownFields()
                 try reader.throwIfInvalid()
                 guard let key, let resident, let merchant, let amount else { preconditionFailure("a valid body has every required field") }
-                let outcome = try service.createTransfer(TransferRequest(
+                let transfer = TransferRequest(
                     id: key, debit: .resident(resident), credit: .merchant(merchant), amountCents: amount, code: .payment,
                     reference: reference, pendingTimeoutSeconds: timeout, operation: "payments", debitField: "resident",
-                    creditField: "merchant"))
-                return TransferRoutes.created(outcome)
+                    creditField: "merchant")
+                return (transfer, TransferRoutes.created)
             },
         ]
     }

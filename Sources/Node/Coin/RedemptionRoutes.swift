@@ -8,7 +8,7 @@
 enum RedemptionRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
-            CoinHTTP.route("POST", "/redemptions", .apiKey(scope: APIScope.coinMerchant)) { request in
+            CoinHTTP.transferRoute("POST", "/redemptions", .apiKey(scope: APIScope.coinMerchant), service: service) { request in
                 var reader = try request.jsonObject()
                 let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
@@ -21,13 +21,15 @@ enum RedemptionRoutes {
                     preconditionFailure("a valid body has every required field")
                 }
                 try MerchantBinding.requireActing(for: merchant, request)
-                let outcome = try service.createTransfer(TransferRequest(
+                let transfer = TransferRequest(
                     id: key, debit: .merchant(merchant), credit: .treasury, amountCents: amount, code: .redemption,
                     reference: payoutReference, pendingTimeoutSeconds: nil, operation: "redemptions", debitField: "merchant",
-                    creditField: "merchant"))
-                let isReplay = if case .replayed = outcome { true } else { false }
-                return CoinHTTP.created(Redemption(outcome.transfer), location: "\(CoinHTTP.basePath)/redemptions/\(key)",
-                                        replayed: isReplay)
+                    creditField: "merchant")
+                return (transfer, { outcome in
+                    let isReplay = if case .replayed = outcome { true } else { false }
+                    return CoinHTTP.created(Redemption(outcome.transfer), location: "\(CoinHTTP.basePath)/redemptions/\(key)",
+                                            replayed: isReplay)
+                })
             },
             CoinHTTP.route("GET", "/redemptions", .apiKeyWithAnyScope(CoinHTTP.auditScopes + [APIScope.coinMerchant])) { request in
                 var merchant: String?

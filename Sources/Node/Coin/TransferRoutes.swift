@@ -4,7 +4,7 @@
 enum TransferRoutes {
     static func routes(_ service: CoinService) -> [Route] {
         [
-            CoinHTTP.route("POST", "/transfers", .apiKey(scope: APIScope.coinAdmin)) { request in
+            CoinHTTP.transferRoute("POST", "/transfers", .apiKey(scope: APIScope.coinAdmin), service: service) { request in
                 var reader = try request.jsonObject()
                 let key = CoinHTTP.idempotencyKey(request, required: true, reader: &reader)
                 CoinHTTP.checkBodyID(&reader, key: key)
@@ -29,10 +29,10 @@ enum TransferRoutes {
                 }
                 try reader.throwIfInvalid()
                 guard let key, let debit, let credit, let amount, let code else { preconditionFailure("a valid body has every required field") }
-                let outcome = try service.createTransfer(TransferRequest(
+                let transfer = TransferRequest(
                     id: key, debit: debit, credit: credit, amountCents: amount, code: code, reference: reference,
-                    pendingTimeoutSeconds: timeout, operation: "transfers"))
-                return created(outcome)
+                    pendingTimeoutSeconds: timeout, operation: "transfers")
+                return (transfer, created)
             },
             CoinHTTP.route("GET", "/transfers/{id}", .apiKeyWithAnyScope(CoinHTTP.readerScopes)) { request in
                 try CoinHTTP.query(request)

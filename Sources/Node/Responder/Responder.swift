@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The request pipeline between the transport and the handlers: request id, routing, access,
 /// the handler, problem rendering, standard headers, the log line and metrics. It is immutable and
@@ -26,7 +27,7 @@ public final class Responder: Sendable {
 
     /// What the transport should do with a request whose head and body have arrived.
     public enum Dispatch: Sendable {
-        /// Run `route` (on the loop or a worker, as it declares) and pass the result to `finish`.
+        /// Run `route`: `run` on the loop, or `start` on a worker, as it declares.
         case handle(Route, Request)
         /// The answer is known without a handler (404, 405, OPTIONS, bad target).
         case respond(Response)
@@ -59,17 +60,71 @@ public final class Responder: Sendable {
         }
     }
 
-    /// Checks access and runs the handler. May block (on a worker) when the route says so.
+    /// Checks access and runs the handler, returning its response. May block (on a worker) when
+    /// the route says so; a deferred handler is waited for, which only callers that may block
+    /// (tests, tools) do: the transport uses `start`.
     public func run(_ route: Route, _ request: Request, started: ContinuousClock.Instant) -> Response {
+        guard case .immediate(let handler) = route.handling else {
+            let delivered = DispatchSemaphore(value: 0)
+            let made = Mutex<(@Sendable () -> Response)?>(nil)
+            start(route, request, started: started) { makeResponse in
+                made.withLock { $0 = makeResponse }
+                delivered.signal()
+            }
+            delivered.wait()
+            guard let makeResponse = made.withLock({ $0.take() }) else { preconditionFailure("a delivered response is kept") }
+            return makeResponse()
+        }
         var request = request
+        let produced: Result<Response, any Error>
+        do {
+            try admit(&request, to: route)
+            produced = .success(try handler(request))
+        } catch {
+            produced = .failure(error)
+        }
+        return render(route, request, started: started) { try produced.get() }
+    }
+
+    /// Runs a request on a worker and passes `deliver` what makes its response: at once for an
+    /// immediate handler (the response is already made), or when a deferred handler's work is
+    /// done. `deliver` hands it to the thread that sends the response, which calls it once; the
+    /// problem rendering, standard headers, log line and metrics happen there.
+    public func start(_ route: Route, _ request: Request, started: ContinuousClock.Instant,
+                      deliver: @escaping @Sendable (_ makeResponse: @escaping @Sendable () -> Response) -> Void) {
+        guard case .deferred(let handler) = route.handling else {
+            let response = run(route, request, started: started)
+            deliver { response }
+            return
+        }
+        var request = request
+        do {
+            try admit(&request, to: route)
+            let admitted = request
+            try handler(admitted) { [self] makeResponse in
+                deliver { self.render(route, admitted, started: started, makeResponse) }
+            }
+        } catch {
+            let response = render(route, request, started: started) { throw error }
+            deliver { response }
+        }
+    }
+
+    /// What every handler passes first: an acceptable media type and access to the route.
+    private func admit(_ request: inout Request, to route: Route) throws {
+        if let accept = request.headers["Accept"], !MediaType.accepts(accept, route.produces) {
+            throw Problem(status: .notAcceptable, code: "not-acceptable",
+                          detail: "This resource is only available as \(route.produces).")
+        }
+        try access.authorize(&request, for: route.access)
+    }
+
+    /// The handler's response, or the problem its error stands for, finished for sending.
+    private func render(_ route: Route, _ request: Request, started: ContinuousClock.Instant,
+                        _ makeResponse: () throws -> Response) -> Response {
         let response: Response
         do {
-            if let accept = request.headers["Accept"], !MediaType.accepts(accept, route.produces) {
-                throw Problem(status: .notAcceptable, code: "not-acceptable",
-                              detail: "This resource is only available as \(route.produces).")
-            }
-            try access.authorize(&request, for: route.access)
-            response = try route.handler(request)
+            response = try makeResponse()
         } catch let problem as Problem {
             response = problem.response(requestID: request.id)
         } catch let convertible as any ProblemConvertible {

@@ -35,6 +35,25 @@ public enum RouteExecution: Sendable, Equatable {
 
 public typealias RouteHandler = @Sendable (Request) throws -> Response
 
+/// How a deferred handler hands over its answer: a closure that makes the response, or throws
+/// the error to answer with. The responder runs it on the thread that sends the response, so
+/// the thread that completed the work (the group-commit writer) only passes it on.
+public typealias ResponseDelivery = @Sendable (_ makeResponse: @escaping @Sendable () throws -> Response) -> Void
+
+/// A handler that starts work another thread completes, and returns without waiting for it:
+/// either it throws (and never calls `respond`), or it calls `respond` exactly once, now or later
+/// from any thread. Writes that wait for a group commit use it, so the worker is free for the
+/// next request instead of sleeping through the batch's fsync and being woken afterwards.
+public typealias DeferredRouteHandler = @Sendable (Request, _ respond: @escaping ResponseDelivery) throws -> Void
+
+/// What runs a route's requests.
+public enum RouteHandling: Sendable {
+    /// Answers before returning.
+    case immediate(RouteHandler)
+    /// Answers through `respond`, possibly after returning (worker routes only).
+    case deferred(DeferredRouteHandler)
+}
+
 /// One method + path template, e.g. `GET /api/solutions/v1/solutions/{id}`.
 public struct Route: Sendable {
     public let method: String
@@ -44,13 +63,28 @@ public struct Route: Sendable {
     public let execution: RouteExecution
     /// The media type of a successful response, checked against `Accept` before the handler runs (406).
     public let produces: String
-    public let handler: RouteHandler
+    public let handling: RouteHandling
     let segments: [PathSegment]
 
     public init(
         _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
         execution: RouteExecution = .worker, produces: String = "application/json", handler: @escaping RouteHandler
     ) {
+        self.init(method, template, component: component, access: access, execution: execution, produces: produces,
+                  handling: .immediate(handler))
+    }
+
+    /// A route whose handler answers through `respond` (see `DeferredRouteHandler`); it runs on a worker.
+    public init(
+        _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
+        produces: String = "application/json", deferredHandler: @escaping DeferredRouteHandler
+    ) {
+        self.init(method, template, component: component, access: access, execution: .worker, produces: produces,
+                  handling: .deferred(deferredHandler))
+    }
+
+    private init(_ method: String, _ template: String, component: APIComponent, access: RouteAccess,
+                 execution: RouteExecution, produces: String, handling: RouteHandling) {
         // The peer authorizer may read SQLite (the registry's members table), which must never
         // block an event loop.
         precondition(access != .peerCertificate || execution == .worker,
@@ -61,7 +95,7 @@ public struct Route: Sendable {
         self.access = access
         self.execution = execution
         self.produces = produces
-        self.handler = handler
+        self.handling = handling
         self.segments = PathSegment.parse(template: template)
     }
 }

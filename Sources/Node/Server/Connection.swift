@@ -258,11 +258,14 @@ final class Connection: EventSource {
             let connectionSerial = serial
             let requestSerial = currentRequestSerial
             let accepted = core.workers.submit {
-                let response = responder.run(route, request, started: started)
-                loop.execute {
-                    guard let connection = loop.source(for: descriptor) as? Connection,
-                          connection.connectionSerial == connectionSerial else { return }
-                    connection.complete(requestSerial: requestSerial, response: response, omitBody: omitBody)
+                responder.start(route, request, started: started) { makeResponse in
+                    loop.execute {
+                        // Made even when the connection has gone, so the request is still logged and counted.
+                        let response = makeResponse()
+                        guard let connection = loop.source(for: descriptor) as? Connection,
+                              connection.connectionSerial == connectionSerial else { return }
+                        connection.complete(requestSerial: requestSerial, response: response, omitBody: omitBody)
+                    }
                 }
             }
             if !accepted {

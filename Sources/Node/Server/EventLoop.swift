@@ -71,8 +71,17 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Runs `task` on the loop thread, soon. Safe from any thread.
+    ///
+    /// Only the task that finds the queue empty writes the eventfd: the loop takes the whole
+    /// queue at once after every wait, so later tasks ride on that wake-up. Under load, when
+    /// responses from many workers and the group-commit writer arrive together, this saves a
+    /// system call per task and the loop's reading it back.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        tasks.withLock { $0.append(task) }
+        let wasEmpty = tasks.withLock { queued in
+            queued.append(task)
+            return queued.count == 1
+        }
+        guard wasEmpty else { return }
         var one: UInt64 = 1
         _ = withUnsafeBytes(of: &one) { Glibc.write(wakeDescriptor, $0.baseAddress, 8) }
     }
@@ -150,6 +159,8 @@ final class EventLoop: @unchecked Sendable {
         finished.signal()
     }
 
+    /// Takes every queued task under the lock, so the next `execute` finds the queue empty and
+    /// wakes the loop again.
     private func runTasks() {
         let pending = tasks.withLock { queued in
             let taken = queued

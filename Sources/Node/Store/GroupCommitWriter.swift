@@ -39,20 +39,15 @@ public final class GroupCommitWriter: Sendable {
         public let jobs: Int
     }
 
-    /// One caller's work and the slot for its outcome. The body stores its own typed result (see
-    /// `write`); the writer records the error, if any, and then signals `finished`.
+    /// One caller's work and what to do once its batch is over. The body stores its own typed
+    /// result (see `submit`); the writer passes `complete` the job's error, or nil once committed.
     private final class Job: Sendable {
         let body: @Sendable (SQLiteConnection) throws -> Void
-        let finished = DispatchSemaphore(value: 0)
-        let failure = Mutex<(any Error)?>(nil)
+        let complete: @Sendable ((any Error)?) -> Void
 
-        init(body: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+        init(body: @escaping @Sendable (SQLiteConnection) throws -> Void, complete: @escaping @Sendable ((any Error)?) -> Void) {
             self.body = body
-        }
-
-        func complete(with error: (any Error)?) {
-            failure.withLock { $0 = error }
-            finished.signal()
+            self.complete = complete
         }
     }
 
@@ -114,20 +109,46 @@ public final class GroupCommitWriter: Sendable {
     /// `body` must not call `write` itself (the writer would wait for itself).
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) throws -> T {
-        let result = Mutex<T?>(nil)
-        let job = Job { connection in
-            let value = try body(connection)
-            result.withLock { $0 = value }
+        try Self.waitForCompletion { completion in try submit(body, completion: completion) }
+    }
+
+    /// Blocks until the operation `start` began calls the completion it was given, and returns
+    /// that result: how blocking callers use an operation built on `submit`. If `start` throws,
+    /// it must not have called the completion.
+    public static func waitForCompletion<T: Sendable>(
+        _ start: (@escaping @Sendable (Result<T, any Error>) -> Void) throws -> Void
+    ) throws -> T {
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        try start { result in
+            outcome.withLock { $0 = result }
+            finished.signal()
         }
-        try enqueue(job)
-        job.finished.wait()
-        if let error = job.failure.withLock({ $0 }) {
-            throw error
-        }
-        guard let value = result.withLock({ $0.take() }) else {
-            preconditionFailure("a job that did not fail has stored its result")
-        }
-        return value
+        finished.wait()
+        guard let result = outcome.withLock({ $0.take() }) else { preconditionFailure("a completed operation has its outcome") }
+        return try result.get()
+    }
+
+    /// Like `write`, without waiting: `completion` gets the result once the batch's transaction is
+    /// committed (or the error that undid the job) and runs on the writer thread, between this
+    /// batch and the next, so it must only hand the result on (to an event loop, say), never
+    /// block or do work of its own. Throws at once, without calling `completion`, when the
+    /// queue is full or the writer stopped.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T,
+                                    completion: @escaping @Sendable (Result<T, any Error>) -> Void) throws(StoreError) {
+        let value = Mutex<T?>(nil)
+        try enqueue(Job(
+            body: { connection in
+                let result = try body(connection)
+                value.withLock { $0 = result }
+            },
+            complete: { error in
+                if let error { return completion(.failure(error)) }
+                guard let result = value.withLock({ $0.take() }) else {
+                    preconditionFailure("a job that did not fail has stored its result")
+                }
+                completion(.success(result))
+            }))
     }
 
     /// Lets the queued jobs finish, then ends the writer thread and waits for it. Later `write`
@@ -196,7 +217,7 @@ public final class GroupCommitWriter: Sendable {
         } catch {
             logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
             for (index, job) in batch.enumerated() {
-                job.complete(with: failures[index] ?? error)
+                job.complete(failures[index] ?? error)
             }
             return
         }
@@ -204,7 +225,7 @@ public final class GroupCommitWriter: Sendable {
         batchCount.add(1, ordering: .relaxed)
         jobCount.add(batch.count, ordering: .relaxed)
         for (index, job) in batch.enumerated() {
-            job.complete(with: failures[index])
+            job.complete(failures[index])
         }
     }
 }

@@ -46,6 +46,19 @@ struct FixedKeys: APIKeyVerifier {
         table.add(Route("GET", "/boom", component: Self.component, access: .open) { _ in
             throw CocoaError(.fileReadCorruptFile)
         })
+        // Answers from another thread, as a group-commit write does: `?fail` makes the work fail.
+        table.add(Route("POST", "/api/solutions/v1/later", component: Self.component, access: .apiKey(scope: "solutions:write"))
+        { request, respond in
+            if request.query["refuse"] != nil { throw Problem.badRequest("Refused before any work started.") }
+            let fails = request.query["fail"] != nil
+            Thread.detachNewThread {
+                respond {
+                    if fails { throw Problem(status: .conflict, code: "taken", detail: "The work found the id taken.") }
+                    let role = Thread.current.threadDictionary["role"] as? String
+                    return .json(["by": request.apiKey?.id ?? "-", "thread": role ?? "-"], status: .created)
+                }
+            }
+        })
         responder = Responder(router: table.freeze(), apiKeys: FixedKeys(), peers: TrustAnchorPeerAuthorizer(),
                               logger: Logger(label: "test", sink: sink), metrics: Metrics(version: "test"))
     }
@@ -63,6 +76,46 @@ struct FixedKeys: APIKeyVerifier {
     func problem(_ response: Response) throws -> [String: Any] {
         #expect(response.headers["Content-Type"] == "application/problem+json")
         return try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    /// `start` as the transport calls it: what `deliver` gets, made on the thread that delivers.
+    func startLater(_ target: String, headers: [(String, String)]) throws -> Response {
+        let head = RequestHead(method: "POST", target: target, version: .http1_1,
+                               headers: HTTPHeaders([("Host", "node")] + headers.map { (name: $0.0, value: $0.1) }))
+        guard case .handle(let route, let request) = responder.dispatch(ParsedRequest(head: head, body: []), peer: nil,
+                                                                       deadline: .now + .seconds(5), started: .now)
+        else { throw Problem.internalError() }
+        let delivered = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Response?>(nil)
+        responder.start(route, request, started: .now) { makeResponse in
+            Thread.detachNewThread {
+                Thread.current.threadDictionary["role"] = "sender"
+                let response = makeResponse()
+                outcome.withLock { $0 = response }
+                delivered.signal()
+            }
+        }
+        #expect(delivered.wait(timeout: .now() + 10) == .success)
+        return try #require(outcome.withLock { $0 })
+    }
+
+    @Test func aDeferredHandlerAnswersWhenItsWorkIsDoneAndTheResponseIsMadeWhereItIsSent() throws {
+        let response = try startLater("/api/solutions/v1/later", headers: [("Authorization", "Bearer \(FixedKeys.secret)")])
+        #expect(response.status == .created)
+        #expect(response.headers["API-Version"] == "1.2.3")
+        let body = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: String])
+        #expect(body["by"] == "key-1", "the handler sees the authorised key")
+        #expect(body["thread"] == "sender", "the response is made by the thread that delivers it, not the one that did the work")
+        #expect(sink.captured.contains { $0.contains("\"route\":\"/api/solutions/v1/later\"") && $0.contains("\"status\":201") })
+    }
+
+    @Test func aDeferredHandlerRefusingOrFailingAnswersWithItsProblem() throws {
+        let auth = [("Authorization", "Bearer \(FixedKeys.secret)")]
+        #expect(try startLater("/api/solutions/v1/later?fail", headers: auth).status == .conflict)
+        #expect(try problem(startLater("/api/solutions/v1/later?fail", headers: auth))["code"] as? String == "taken")
+        #expect(try startLater("/api/solutions/v1/later?refuse", headers: auth).status == .badRequest)
+        #expect(try startLater("/api/solutions/v1/later", headers: []).status == .unauthorized, "access is checked first")
+        #expect(respond("POST", "/api/solutions/v1/later", headers: auth).status == .created, "run waits for a deferred handler")
     }
 
     @Test func routesWithPathParameterAndStandardHeaders() throws {
