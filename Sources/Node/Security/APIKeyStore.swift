@@ -103,9 +103,8 @@ public struct APIKeyStore: APIKeyVerifier {
         guard parts.count == 2, parts[0].count == Self.idBytes * 2, parts[1].count <= 64 else { return nil }
         let id = String(parts[0])
         let secret = String(parts[1])
-        let row = try database.read { connection in
-            try connection.queryOne("SELECT name, scopes, merchant, salt, hash FROM api_keys WHERE id = ? AND revoked_at IS NULL", [.text(id)])
-        }
+        let row = try database.readOne("SELECT name, scopes, merchant, salt, hash FROM api_keys WHERE id = ? AND revoked_at IS NULL",
+                                       [.text(id)])
         guard let row, let salt = row.blob("salt"), let stored = row.blob("hash"),
               Digest.constantTimeEquals(Self.hash(secret: secret, salt: salt), stored)
         else { return nil }

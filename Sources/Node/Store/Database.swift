@@ -113,6 +113,15 @@ public final class Database: Sendable {
         return try connection.transaction(.deferred, { try body(connection) }, storeError: { $0 })
     }
 
+    /// Runs one query on a read-only connection and returns its first row. A single statement
+    /// reads one committed snapshot by itself, so this skips the `BEGIN`/`COMMIT` that `read`
+    /// wraps around several: for lookups made on every request (an API key).
+    public func readOne(_ sql: String, _ parameters: [SQLValue] = []) throws -> SQLRow? {
+        let lease = try readers.checkOut()
+        defer { readers.checkIn(lease) }
+        return try lease.connection.queryOne(sql, parameters)
+    }
+
     /// Proves a reader can open the file and read it, and that the schema is still the one this
     /// program migrated to (another process may have upgraded the file underneath).
     public func checkHealth() throws(StoreError) {

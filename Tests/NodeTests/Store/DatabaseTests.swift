@@ -47,6 +47,22 @@ struct DatabaseTests {
         }
     }
 
+    @Test("readOne answers one query and keeps no snapshot open after it")
+    func readOneLeavesNoReadTransaction() throws {
+        try withStoreTestDirectory { directory in
+            let database = try Database(path: storeDatabasePath(in: directory), migrations: Self.migrations, readerCount: 1)
+            defer { database.close() }
+            #expect(try database.readOne("SELECT value FROM counters WHERE name = ?", [.text("seed")])?.int64("value") == 1)
+            #expect(try database.readOne("SELECT value FROM counters WHERE name = ?", [.text("none")]) == nil)
+            try database.write { try $0.run("UPDATE counters SET value = 2 WHERE name = 'seed'") }
+            // The one reader sees the write: it holds no snapshot from before it.
+            #expect(try database.readOne("SELECT value FROM counters WHERE name = ?", [.text("seed")])?.int64("value") == 2)
+            // A reader left inside a read transaction would hold back a full checkpoint.
+            let other = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            #expect(try other.queryOne("PRAGMA wal_checkpoint(TRUNCATE)")?.int64("busy") == 0)
+        }
+    }
+
     @Test("a new database file and its WAL are readable by the owner only")
     func fileMode() throws {
         try withStoreTestDirectory { directory in
