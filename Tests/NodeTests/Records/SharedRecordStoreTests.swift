@@ -178,6 +178,10 @@ import Testing
             _ = try store.create(scheme("Laat", "VNG", deadline: "2026-12-01"), by: Self.actor)
             _ = try store.create(scheme("Zonder", "VNG", deadline: nil), by: Self.actor)
             _ = try store.create(scheme("Vroeg", "vng", deadline: "2026-02-01"), by: Self.actor)
+            // Creation times have millisecond precision and ties sort by arrival: let the clock
+            // move on, so the newest record is newer by its date and not only by its position.
+            let earlier = RFC3339.string(from: Date())
+            while RFC3339.string(from: Date()) == earlier {}
             _ = try store.create(scheme("Ander", "EU", deadline: "2026-01-01"), by: Self.actor)
             _ = try store.create(Self.entry("Les", themes: ["scaling"]), by: Self.actor)
             #expect(try list(store, [("funder", "VNG"), ("sort", "deadline")]) == ["Vroeg", "Laat", "Zonder"])
