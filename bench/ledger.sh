@@ -15,6 +15,10 @@
 #      floor of a request here. Its cost per request on all cores (wrk's included) plus the
 #      batched C loop's per transfer on one core bound the payments/s any implementation of this
 #      API could reach on this machine; the bound is printed next to the target.
+# During each ledger run it also reads what the group-commit writer did: the CPU of its thread
+# (kp-group-commit) per payment, jobs per batch and the mean COMMIT time (from /metrics). The
+# writer runs every batch's jobs and then its COMMIT in turn, so these bound how fast the 64
+# clients can be served however little the rest of a request costs.
 # The three run in ROUNDS rounds (3 by default), one after another within each round: on a shared
 # VM the machine's speed moves by a third within a minute, so each round's ratios compare figures
 # taken seconds apart, and each result is the median over the rounds. Then it prints every round, the medians
@@ -52,6 +56,7 @@ echo "== setting up: the node ($clients clients will pay), the C loop, PostgreSQ
     --coin-code HEITJE --coin-name "Heerlens Heitje" --coin-budget-cents 100000000000 >/dev/null
 admin_key="$("$knooppunt" apikey create --data "$tmp/node" --name bench-admin --scopes coin:admin | tail -n 1)"
 pay_key="$("$knooppunt" apikey create --data "$tmp/node" --name bench-till --scopes coin:pay | tail -n 1)"
+metrics_key="$("$knooppunt" apikey create --data "$tmp/node" --name bench-metrics --scopes node:metrics | tail -n 1)"
 start_node node "$tmp/node" "$tmp/node.log" --specs specs
 port="${port_of[node]}"
 python3 bench/ledger_seed.py "$port" "$tmp/ca/ca.crt" "$admin_key" "$residents" "$merchants" 100000000
@@ -73,14 +78,40 @@ as_postgres "$pg_ctl_bin" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
 as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
 as_postgres "$pg_bin/pgbench" -i -q -s "$clients" -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
 
+# The group-commit writer thread's CPU time in clock ticks, and the group-commit counters from
+# /metrics: "ticks batches jobs commit_seconds_sum".
+writer_figures() {
+    local pid="${pid_of[node]}" task ticks=0
+    for task in /proc/"$pid"/task/*; do
+        [ "$(cat "$task/comm" 2>/dev/null)" = "kp-group-commit" ] && ticks="$(awk '{ print $14 + $15 }' "$task/stat")"
+    done
+    curl -sk -H "Authorization: Bearer $metrics_key" "https://127.0.0.1:$port/metrics" | awk -v ticks="$ticks" '
+        /^knooppunt_group_commit_batches_total / { batches = $2 }
+        /^knooppunt_group_commit_jobs_total / { jobs = $2 }
+        /^knooppunt_group_commit_duration_seconds_sum / { commit = $2 }
+        END { printf "%d %d %d %.6f\n", ticks, batches, jobs, commit }'
+}
+
 # One round: the ledger, the C loop both ways, pgbench, GET /info, each for $seconds s. Prints one
-# line: "ledger c_single c_batched pgbench ledger_p50 ledger_p99 info".
+# line: "ledger c_single c_batched pgbench ledger_p50 ledger_p99 info"; what the group-commit
+# writer did during the ledger's run goes to stderr.
 measure_round() {
-    local round="$1" line c_single c_batched pg_tps info
+    local round="$1" line c_single c_batched pg_tps info before after
     echo "== round $round: 1. ledger over HTTPS, $clients clients" >&2
+    before="$(writer_figures)"
     wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" >"$tmp/wrk-$round.txt"
+    after="$(writer_figures)"
     line="$(grep '^RESULT' "$tmp/wrk-$round.txt")"
     echo "   $line" >&2
+    # The writer runs every batch's jobs and its COMMIT one after another: its CPU per payment and
+    # the COMMIT's wall time per batch set how fast $clients clients can be served at all.
+    awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN {
+        split(b, x, " "); split(a, y, " ")
+        jobs = y[3] - x[3]; batches = y[2] - x[2]
+        if (jobs > 0 && batches > 0)
+            printf "   group-commit writer: %.0f us CPU per job, %.0f%% of a core; %.1f jobs per batch, COMMIT %.2f ms on average\n",
+                (y[1] - x[1]) / hz * 1e6 / jobs, (y[1] - x[1]) / hz / s * 100, jobs / batches, (y[4] - x[4]) / batches * 1000
+    }' | tee -a "$tmp/writer.txt" >&2
     echo "== round $round: 2. C loop over SQLite (WAL, synchronous=FULL), 1 and 100 per transaction" >&2
     c_single="$("$tmp/sqlite_transfers" "$tmp/c1-$round.db" 1 "$seconds")"
     c_batched="$("$tmp/sqlite_transfers" "$tmp/c100-$round.db" 100 "$seconds")"
@@ -137,5 +168,6 @@ echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     printf '  bound of this machine, median of rounds: %s payments/s (GET /info at %s/s on all cores + a batched C-loop transfer on one); target 2.5x the C loop = %s/s\n' \
         "$bound" "$(cut -d' ' -f7 "$tmp/rounds.txt" | median)" "$target"
     [ -n "$batch_line" ] && echo "  group commit: $(sed -E 's/.*"batches":([0-9]+).*"jobs":([0-9]+).*/\2 jobs in \1 batches/' <<<"$batch_line")"
+    [ -s "$tmp/writer.txt" ] && awk '{ sub(/^ +/, ""); printf "  round %d %s\n", NR, $0 }' "$tmp/writer.txt"
 } | tee "$results"
 echo "(saved to $results)"

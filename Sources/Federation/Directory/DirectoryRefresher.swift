@@ -80,12 +80,10 @@ public final class DirectoryRefresher: Sendable {
 
     public func start() {
         guard !isStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in
+        NamedThread.start("kp-directory") { [self] in
             run()
             finished.signal()
         }
-        thread.name = "directory-refresher"
-        thread.start()
     }
 
     /// Cancels the poll in flight (libcurl aborts within about a second) and waits for the

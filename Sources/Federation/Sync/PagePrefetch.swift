@@ -34,7 +34,7 @@ final class PagePrefetch: @unchecked Sendable {
          writer: ReplicaPageWriter) {
         self.since = since
         let borrowed = BorrowedSource(source: source)
-        let thread = Thread { [self] in
+        NamedThread.start("kp-prefetch") { [self] in
             BackgroundPriority.lowerCurrentThread()
             outcome = Result { () throws(SyncError) -> Fetched in
                 let page = try borrowed.source.fetch(since: since, limit: limit)
@@ -44,8 +44,6 @@ final class PagePrefetch: @unchecked Sendable {
             }
             finished.signal()
         }
-        thread.name = "sync-prefetch"
-        thread.start()
     }
 
     /// Waits for the page; nil when fetching it failed (the puller then fetches it itself, and

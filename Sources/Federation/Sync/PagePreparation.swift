@@ -38,13 +38,11 @@ enum PagePreparation {
         }
         let helpersDone = DispatchSemaphore(value: 0)
         for index in 1..<chunkCount {
-            let helper = Thread {
+            NamedThread.start("kp-prepare") {
                 if inBackground { BackgroundPriority.lowerCurrentThread() }
                 prepare(index)
                 helpersDone.signal()
             }
-            helper.name = "sync-prepare"
-            helper.start()
         }
         prepare(0)
         for _ in 1..<chunkCount { helpersDone.wait() }

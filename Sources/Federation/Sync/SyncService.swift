@@ -56,12 +56,10 @@ public final class SyncService: Sendable {
         let count = settings.limits.pullerThreads
         guard startedThreads.compareExchange(expected: 0, desired: count, ordering: .acquiringAndReleasing).exchanged else { return }
         for index in 0..<count {
-            let thread = Thread { [self] in
+            NamedThread.start("kp-puller-\(index)") { [self] in
                 run(shard: index, of: count)
                 finished.signal()
             }
-            thread.name = "sync-puller-\(index)"
-            thread.start()
         }
     }
 

@@ -23,9 +23,7 @@ public final class PendingTransferSweeper: Sendable {
 
     public func start() {
         guard isRunning.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "knooppunt-coin-sweeper"
-        thread.start()
+        NamedThread.start("kp-coin-sweeper") { [self] in run() }
     }
 
     public func stop() {

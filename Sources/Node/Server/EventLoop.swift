@@ -64,10 +64,7 @@ final class EventLoop: @unchecked Sendable {
     var sourceCount: Int { sources.count }
 
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "knooppunt-loop-\(index)"
-        self.thread = thread
-        thread.start()
+        thread = NamedThread.start("kp-loop-\(index)") { [self] in run() }
     }
 
     /// Runs `task` on the loop thread, soon. Safe from any thread.

@@ -12,8 +12,9 @@ public final class HTTPServer: Sendable {
         public var eventLoopCount: Int
         /// Worker threads for blocking handlers; 0 means four per core, at least 64. Workers
         /// mostly wait rather than compute: on SQLite's fsync, and for group commit, where a
-        /// request waits for the batch that holds it. A batch can only hold as many requests as
-        /// there are workers waiting, so 64 lets 64 concurrent clients share one commit; idle
+        /// request waits for the batch that holds it (except deferred handlers, such as payments,
+        /// which answer from the writer without a worker). A batch can only hold as many waiting
+        /// requests as there are workers, so 64 lets 64 concurrent clients share one commit; idle
         /// threads cost a stack each and nothing else.
         public var workerCount: Int
 

@@ -25,12 +25,10 @@ final class WorkerPool: Sendable {
         self.threadCount = threadCount
         self.maxQueued = maxQueued
         for index in 0..<threadCount {
-            let thread = Thread { [self] in
+            NamedThread.start("kp-worker-\(index)") { [self] in
                 if let niceness { BackgroundPriority.lowerCurrentThread(to: niceness) }
                 work()
             }
-            thread.name = "knooppunt-worker-\(index)"
-            thread.start()
         }
     }
 

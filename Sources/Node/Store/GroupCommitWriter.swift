@@ -85,16 +85,15 @@ public final class GroupCommitWriter: Sendable {
 
     /// Starts the writer thread. The database's single writer connection is borrowed once per
     /// batch, so other `Database.write` callers still get their turn between batches. `metrics`
-    /// is nil where no scrape reads them (tests).
+    /// is nil where no scrape reads them (tests). The thread is called `kp-` and `name` (at most
+    /// 12 characters: Linux keeps 15 of a thread's name and refuses a longer one), as `top -H` shows.
     public init(database: Database, limits: Limits = Limits(), logger: Logger, metrics: GroupCommitMetrics? = nil,
                 name: String = "group-commit") {
         self.database = database
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
-        let thread = Thread { [self] in run() }
-        thread.name = "knooppunt-\(name)"
-        thread.start()
+        NamedThread.start("kp-\(name)") { [self] in run() }
     }
 
     public var statistics: Statistics {

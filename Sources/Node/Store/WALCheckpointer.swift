@@ -37,9 +37,7 @@ final class WALCheckpointer: Sendable {
         connection = Mutex(try SQLiteConnection(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
         self.observer = observer
         self.checkpoint = checkpoint
-        let thread = Thread { [self] in run() }
-        thread.name = "knooppunt-checkpointer"
-        thread.start()
+        NamedThread.start("kp-checkpointer") { [self] in run() }
     }
 
     /// Ends the thread and closes its connection. Calling it again does nothing.

@@ -82,6 +82,49 @@ struct GroupCommitWriterTests {
         }
     }
 
+    @Test("submit returns at once and its completion gets the result once the batch is committed, or the job's error")
+    func submitCompletesAfterTheCommit() throws {
+        try Self.withWriter { database, writer in
+            let held = Self.holdWriter(writer)
+            let results = Mutex<[Result<Int, any Error>]>([])
+            let committedAtCompletion = Mutex<[Int?]>([])
+            let done = DispatchSemaphore(value: 0)
+            for label in ["kept", "refused"] {
+                try writer.submit({ connection in
+                    try connection.run("INSERT INTO entries(label) VALUES (?)", [.text(label)])
+                    if label == "refused" { throw PlannedFailure() }
+                    return Int(connection.lastInsertRowID)
+                }, completion: { result in
+                    // A reader at this moment already sees the committed row.
+                    let visible = try? database.read { try $0.queryOne("SELECT count(*) AS n FROM entries")?.int("n") }
+                    committedAtCompletion.withLock { $0.append(visible) }
+                    results.withLock { $0.append(result) }
+                    done.signal()
+                })
+            }
+            // Both are queued behind the held batch: neither has completed, and neither caller waited.
+            #expect(results.withLock { $0.isEmpty })
+            held.release.signal()
+            #expect(done.wait(timeout: .now() + 10) == .success && done.wait(timeout: .now() + 10) == .success)
+            #expect(held.done())
+            let outcomes = results.withLock { $0 }
+            #expect(outcomes.count == 2)
+            #expect((try? outcomes[0].get()) != nil, "the first job committed its row")
+            #expect(throws: PlannedFailure.self) { try outcomes[1].get() }
+            #expect(committedAtCompletion.withLock { $0 } == [1, 1], "completions run after the COMMIT, which holds one row")
+        }
+    }
+
+    @Test("the writer thread carries its name where the system shows it (top -H, /proc)")
+    func writerThreadIsNamed() throws {
+        try Self.withWriter { _, _ in
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(names.contains("kp-group-commit"))
+        }
+    }
+
     @Test("a job that throws undoes only its own writes; the rest of its batch commits")
     func failingJobKeepsItsBatchMates() throws {
         try Self.withWriter { database, writer in
