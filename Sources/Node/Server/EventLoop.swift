@@ -64,7 +64,10 @@ final class EventLoop: @unchecked Sendable {
     var sourceCount: Int { sources.count }
 
     func start() {
-        thread = NamedThread.start("kp-loop-\(index)") { [self] in run() }
+        thread = NamedThread.start("kp-loop-\(index)") { [self] in
+            BackgroundPriority.lowerCurrentThread(to: BackgroundPriority.eventLoopNiceness)
+            run()
+        }
     }
 
     /// Runs `task` on the loop thread, soon. Safe from any thread.

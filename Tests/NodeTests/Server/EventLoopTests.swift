@@ -33,6 +33,27 @@ struct EventLoopTests {
         #expect(ran.load(ordering: .relaxed) == threads * perThread)
     }
 
+    @Test("the loop runs below the group-commit writer and above the workers")
+    func loopRunsAtItsNiceness() throws {
+        let before = BackgroundPriority.currentThreadNiceness
+        let loop = try EventLoop(index: 0, readScratchBytes: 1024)
+        loop.start()
+        defer {
+            loop.stop()
+            loop.waitUntilFinished()
+        }
+        let seen = Mutex<Int32?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        loop.execute {
+            seen.withLock { $0 = BackgroundPriority.currentThreadNiceness }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(seen.withLock { $0 } == max(before, BackgroundPriority.eventLoopNiceness))
+        #expect(BackgroundPriority.eventLoopNiceness < BackgroundPriority.workerNiceness)
+        #expect(BackgroundPriority.currentThreadNiceness == before)
+    }
+
     @Test("a task queued by a task runs too, though the queue was not empty when it came")
     func taskQueuedFromTheLoopRuns() throws {
         let loop = try EventLoop(index: 0, readScratchBytes: 1024)
