@@ -39,6 +39,13 @@ enum LedgerAccounts {
         try connection.queryOne(findSQL, [.text(id)]).map(Account.init(row:))
     }
 
+    /// The balance less pending debits, nil when there is no such account: the one figure a
+    /// debit needs, read alone because every payment reads it on the single writer.
+    static func availableCents(_ id: String, in connection: SQLiteConnection) throws -> Int64? {
+        try connection.queryOne("SELECT balance_cents - pending_debits_cents AS available FROM coin_accounts WHERE id = ?",
+                                [.text(id)]).map { try $0.required("available") }
+    }
+
     /// Creates the account if it does not exist yet; the caller has checked that this kind may
     /// be created on demand.
     static func create(_ id: AccountID, at now: String, in connection: SQLiteConnection) throws {

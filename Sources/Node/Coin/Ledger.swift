@@ -54,10 +54,10 @@ public struct Ledger: Sendable {
         }
         // Reservations past their timeout must not count against the available balance below.
         try expireDue(in: connection, now: now, activity: &activity)
-        let debit = try debitAccount(request.debit, field: request.debitField, now: now, in: connection)
+        let debitAvailable = try debitAccount(request.debit, field: request.debitField, now: now, in: connection)
         try prepareCredit(request.credit, field: request.creditField, code: request.code, now: now, in: connection)
         if request.debit.kind.mustStayCovered {
-            let available = debit?.availableCents ?? 0
+            let available = debitAvailable ?? 0
             guard available >= request.amountCents else {
                 throw LedgerError.insufficientFunds(account: request.debit.description, availableCents: available,
                                                     amountCents: request.amountCents)
@@ -189,24 +189,25 @@ public struct Ledger: Sendable {
         return transfer
     }
 
-    /// Loads the account a transfer debits. A resident without an account has nothing to pay
-    /// with, so there is simply no account to cover the amount; a clearing account appears with
-    /// the first transfer to or from its peer. A merchant must be registered.
-    private func debitAccount(_ id: AccountID, field: String, now: String, in connection: SQLiteConnection) throws -> Account? {
+    /// What the account a transfer debits has available, reading only that (this runs for every
+    /// payment on the single writer). A resident without an account has nothing to pay with, so
+    /// there is simply no account to cover the amount; a clearing account appears with the first
+    /// transfer to or from its peer. A merchant must be registered.
+    private func debitAccount(_ id: AccountID, field: String, now: String, in connection: SQLiteConnection) throws -> Int64? {
         if id.kind == .merchant, let holder = id.holder {
-            guard try MerchantStore.find(holder, in: connection) != nil else {
+            guard try MerchantStore.isActive(holder, in: connection) != nil else {
                 throw LedgerError.unknownMerchant(id: holder, field: field)
             }
         }
-        if let account = try LedgerAccounts.find(id.description, in: connection) {
-            return account
+        if let available = try LedgerAccounts.availableCents(id.description, in: connection) {
+            return available
         }
         switch id.kind {
         case .resident:
             return nil
         case .clearing:
             try LedgerAccounts.create(id, at: now, in: connection)
-            return try LedgerAccounts.find(id.description, in: connection)
+            return try LedgerAccounts.availableCents(id.description, in: connection)
         case .merchant, .issuance, .treasury:
             preconditionFailure("\(id) exists from its registration or the migration")
         }
@@ -220,10 +221,10 @@ public struct Ledger: Sendable {
                                in connection: SQLiteConnection) throws {
         switch id.kind {
         case .merchant:
-            guard let holder = id.holder, let merchant = try MerchantStore.find(holder, in: connection) else {
+            guard let holder = id.holder, let isActive = try MerchantStore.isActive(holder, in: connection) else {
                 throw LedgerError.unknownMerchant(id: id.holder ?? id.description, field: field)
             }
-            if code == .payment && !merchant.active { throw LedgerError.merchantInactive(id: holder) }
+            if code == .payment && !isActive { throw LedgerError.merchantInactive(id: holder) }
         case .resident, .clearing:
             try LedgerAccounts.create(id, at: now, in: connection)
         case .issuance, .treasury:

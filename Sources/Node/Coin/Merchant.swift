@@ -49,6 +49,12 @@ public enum MerchantStore {
         try connection.queryOne(findSQL, [.text(id)]).map(Merchant.init(row:))
     }
 
+    /// Whether the merchant may be paid; nil when it is not registered. Reads that one column:
+    /// every payment asks it on the single writer.
+    static func isActive(_ id: String, in connection: SQLiteConnection) throws -> Bool? {
+        try connection.queryOne("SELECT active FROM coin_merchants WHERE id = ?", [.text(id)]).map { try $0.required("active", as: Int64.self) == 1 }
+    }
+
     static func register(_ merchant: Merchant, in connection: SQLiteConnection) throws {
         guard try find(merchant.id, in: connection) == nil else { throw LedgerError.merchantExists(id: merchant.id) }
         try connection.run("INSERT INTO coin_merchants (id, name, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",

@@ -117,11 +117,15 @@ struct GroupCommitWriterTests {
 
     @Test("the writer thread carries its name where the system shows it (top -H, /proc)")
     func writerThreadIsNamed() throws {
-        try Self.withWriter { _, _ in
-            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
-            let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+        func threadNames() -> [String] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            #expect(names.contains("kp-group-commit"))
+        }
+        try Self.withWriter { _, _ in
+            // The thread names itself as it starts, which on a busy machine may take a moment.
+            Self.waitUntil { threadNames().contains("kp-group-commit") }
+            #expect(threadNames().contains("kp-group-commit"))
         }
     }
 
