@@ -8,14 +8,21 @@ import Testing
 /// loop, so these check that no task is left behind by one that rode on another's wake-up.
 @Suite("Event loop tasks")
 struct EventLoopTests {
-    @Test("every task queued from many threads runs on the loop, also while the loop is asleep in between")
-    func everyTaskRuns() throws {
+    static func startedLoop() throws -> EventLoop {
         let loop = try EventLoop(index: 0, readScratchBytes: 1024)
         loop.start()
-        defer {
-            loop.stop()
-            loop.waitUntilFinished()
-        }
+        return loop
+    }
+
+    static func stop(_ loop: EventLoop) {
+        loop.stop()
+        loop.waitUntilFinished()
+    }
+
+    @Test("every task queued from many threads runs on the loop, also while the loop is asleep in between")
+    func everyTaskRuns() throws {
+        let loop = try Self.startedLoop()
+        defer { Self.stop(loop) }
         let ran = Atomic<Int>(0)
         let allRan = DispatchSemaphore(value: 0)
         let threads = 8
@@ -36,12 +43,8 @@ struct EventLoopTests {
     @Test("the loop runs below the group-commit writer and above the workers")
     func loopRunsAtItsNiceness() throws {
         let before = BackgroundPriority.currentThreadNiceness
-        let loop = try EventLoop(index: 0, readScratchBytes: 1024)
-        loop.start()
-        defer {
-            loop.stop()
-            loop.waitUntilFinished()
-        }
+        let loop = try Self.startedLoop()
+        defer { Self.stop(loop) }
         let seen = Mutex<Int32?>(nil)
         let done = DispatchSemaphore(value: 0)
         loop.execute {
@@ -56,12 +59,8 @@ struct EventLoopTests {
 
     @Test("a task queued by a task runs too, though the queue was not empty when it came")
     func taskQueuedFromTheLoopRuns() throws {
-        let loop = try EventLoop(index: 0, readScratchBytes: 1024)
-        loop.start()
-        defer {
-            loop.stop()
-            loop.waitUntilFinished()
-        }
+        let loop = try Self.startedLoop()
+        defer { Self.stop(loop) }
         let done = DispatchSemaphore(value: 0)
         let first = DispatchSemaphore(value: 0)
         loop.execute {
