@@ -39,7 +39,7 @@ public final class CoinService: Sendable {
     /// Creates a transfer (or replays an identical earlier request); refuses while a request
     /// with the same id is in flight.
     public func createTransfer(_ request: TransferRequest) throws -> Ledger.CreateOutcome {
-        try GroupCommitWriter.waitForCompletion { completion in try startTransfer(request, completion: completion) }
+        try BlockingCompletion.wait { completion in try startTransfer(request, completion: completion) }.get()
     }
 
     /// `createTransfer` without blocking the calling worker: `completion` gets the outcome once

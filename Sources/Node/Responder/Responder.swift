@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The request pipeline between the transport and the handlers: request id, routing, access,
 /// the handler, problem rendering, standard headers, the log line and metrics. It is immutable and
@@ -65,15 +64,7 @@ public final class Responder: Sendable {
     /// (tests, tools) do: the transport uses `start`.
     public func run(_ route: Route, _ request: Request, started: ContinuousClock.Instant) -> Response {
         guard case .immediate(let handler) = route.handling else {
-            let delivered = DispatchSemaphore(value: 0)
-            let made = Mutex<(@Sendable () -> Response)?>(nil)
-            start(route, request, started: started) { makeResponse in
-                made.withLock { $0 = makeResponse }
-                delivered.signal()
-            }
-            delivered.wait()
-            guard let makeResponse = made.withLock({ $0.take() }) else { preconditionFailure("a delivered response is kept") }
-            return makeResponse()
+            return BlockingCompletion.wait { deliver in start(route, request, started: started, deliver: deliver) }()
         }
         var request = request
         let produced: Result<Response, any Error>

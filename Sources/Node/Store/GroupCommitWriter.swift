@@ -108,24 +108,7 @@ public final class GroupCommitWriter: Sendable {
     /// `body` must not call `write` itself (the writer would wait for itself).
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) throws -> T {
-        try Self.waitForCompletion { completion in try submit(body, completion: completion) }
-    }
-
-    /// Blocks until the operation `start` began calls the completion it was given, and returns
-    /// that result: how blocking callers use an operation built on `submit`. If `start` throws,
-    /// it must not have called the completion.
-    public static func waitForCompletion<T: Sendable>(
-        _ start: (@escaping @Sendable (Result<T, any Error>) -> Void) throws -> Void
-    ) throws -> T {
-        let finished = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<T, any Error>?>(nil)
-        try start { result in
-            outcome.withLock { $0 = result }
-            finished.signal()
-        }
-        finished.wait()
-        guard let result = outcome.withLock({ $0.take() }) else { preconditionFailure("a completed operation has its outcome") }
-        return try result.get()
+        try BlockingCompletion.wait { completion in try submit(body, completion: completion) }.get()
     }
 
     /// Like `write`, without waiting: `completion` gets the result once the batch's transaction is
