@@ -6,7 +6,8 @@ import Synchronization
 /// Group commit: small write transactions from many request threads, merged by one writer
 /// thread into one SQLite transaction, so that one `fsync` (synchronous=FULL) makes a whole batch
 /// durable instead of one request. It is how the node gets throughput without weakening
-/// durability: every caller of `write` returns only after the `COMMIT` that holds its writes.
+/// durability: every caller of `write` returns, and every `submit` completion runs, only after
+/// the `COMMIT` that holds its writes.
 ///
 /// Each job runs in its own savepoint, so a job that throws undoes only its own writes and gets
 /// its own error, while the rest of the batch commits. Jobs run one after another on the writer
