@@ -52,7 +52,8 @@ public enum MerchantStore {
     /// Whether the merchant may be paid; nil when it is not registered. Reads that one column:
     /// every payment asks it on the single writer.
     static func isActive(_ id: String, in connection: SQLiteConnection) throws -> Bool? {
-        try connection.queryOne("SELECT active FROM coin_merchants WHERE id = ?", [.text(id)]).map { try $0.required("active", as: Int64.self) == 1 }
+        try connection.queryOne("SELECT active FROM coin_merchants WHERE id = ?", [.text(id)])
+            .map { try $0.required("active", as: Int64.self) == 1 }
     }
 
     static func register(_ merchant: Merchant, in connection: SQLiteConnection) throws {

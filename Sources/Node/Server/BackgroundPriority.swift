@@ -10,10 +10,11 @@ public enum BackgroundPriority {
 
     /// The niceness of the HTTP workers: a step below the event loops and the group-commit
     /// writer, which every request passes through one at a time. A committed batch wakes all of
-    /// the workers waiting for it at once (writes other than the deferred transfer creations); at equal priority those dozens of threads would take the cores from
-    /// the writer and stall the next batch. At 5 a busy normal thread gets about three times a
-    /// worker's share. In 6 alternating pairs of payment-load runs (64 clients) this gave 4 to
-    /// 31% more payments/s than nice 0, 14% on average.
+    /// the workers waiting for it at once (writes other than the deferred transfer creations); at
+    /// equal priority those dozens of threads would take the cores from the writer and stall the
+    /// next batch. At 5 a busy normal thread gets about three times a worker's share. In 6
+    /// alternating pairs of payment-load runs (64 clients) this gave 4 to 31% more payments/s
+    /// than nice 0, 14% on average.
     static let workerNiceness: Int32 = 5
 
     /// The niceness of the event loops: below the group-commit writer, above the workers. Under a

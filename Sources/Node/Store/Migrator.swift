@@ -96,13 +96,9 @@ public struct Migrator: Sendable {
 
     private func apply(_ migration: Migration, on connection: SQLiteConnection) throws(StoreError) {
         guard migration.rebuildsReferencedTables else { return try applyInTransaction(migration, on: connection) }
-        // Outside any transaction: inside one, SQLite ignores this pragma.
-        try connection.execute("PRAGMA foreign_keys = OFF")
+        try connection.setForeignKeys(enforced: false)
         let outcome = Result<Void, StoreError> { () throws(StoreError) in try applyInTransaction(migration, on: connection) }
-        try connection.execute("PRAGMA foreign_keys = ON")
-        guard try connection.queryOne("PRAGMA foreign_keys")?.int64("foreign_keys") == 1 else {
-            throw .migration(version: migration.version, message: "\(migration.name): foreign keys did not come back on")
-        }
+        try connection.setForeignKeys(enforced: true)
         try outcome.get()
     }
 
@@ -110,8 +106,10 @@ public struct Migrator: Sendable {
         let body = { () throws(StoreError) in
             try connection.execute(migration.sql)
             if migration.rebuildsReferencedTables, let dangling = try connection.queryOne("PRAGMA foreign_key_check") {
-                throw .migration(version: migration.version, message: "\(migration.name) left a row of "
-                    + "\(dangling.string("table") ?? "a table") referring to a missing row of \(dangling.string("parent") ?? "another")")
+                let child = dangling.string("table") ?? "a table"
+                let parent = dangling.string("parent") ?? "another"
+                throw .migration(version: migration.version,
+                                 message: "\(migration.name) left a row of \(child) referring to a missing row of \(parent)")
             }
             try connection.run(
                 """

@@ -86,10 +86,18 @@ public final class SQLiteConnection {
         guard synchronous == 2 else {
             throw .sqlite(code: SQLITE_ERROR, message: "synchronous is \(synchronous.map(String.init) ?? "unknown"), not 2 (FULL)")
         }
-        try execute("PRAGMA foreign_keys = ON")
+        try setForeignKeys(enforced: true)
+    }
+
+    /// Turns foreign-key enforcement on or off and reads the answer back. SQLite ignores the
+    /// pragma inside a transaction, so this is called outside one: at open, and around a
+    /// migration that rebuilds a referenced table.
+    func setForeignKeys(enforced: Bool) throws(StoreError) {
+        try execute("PRAGMA foreign_keys = \(enforced ? "ON" : "OFF")")
         let foreignKeys = try queryOne("PRAGMA foreign_keys")?.int64("foreign_keys")
-        guard foreignKeys == 1 else {
-            throw .sqlite(code: SQLITE_ERROR, message: "foreign_keys is \(foreignKeys.map(String.init) ?? "unknown"), not 1 (on)")
+        guard foreignKeys == (enforced ? 1 : 0) else {
+            throw .sqlite(code: SQLITE_ERROR, message: "foreign_keys is \(foreignKeys.map(String.init) ?? "unknown"), "
+                + "not \(enforced ? "1 (on)" : "0 (off)")")
         }
     }
 
