@@ -182,13 +182,15 @@ enum CoinHTTP {
     }
 
     /// A route that creates a transfer: its handler validates the request and returns a
-    /// `TransferRequest` and how to answer for it; the transfer is started without holding the
-    /// worker through the group commit, and the answer is made once it is on disk.
+    /// `TransferRequest` and how to answer for it; the transfer is started without holding a
+    /// thread through the group commit, and the answer is made once it is on disk. `prepare` only
+    /// reads the request, so a request whose API key was verified a moment ago runs on the event
+    /// loop, with no hop to a worker and back.
     static func transferRoute(
         _ method: String, _ path: String, _ access: RouteAccess, service: CoinService,
         prepare: @escaping @Sendable (Request) throws -> (TransferRequest, @Sendable (Ledger.CreateOutcome) -> Response)
     ) -> Route {
-        Route(method, basePath + path, component: CoinExtension.component, access: access) { request, respond in
+        Route(method, basePath + path, component: CoinExtension.component, access: access, execution: .eventLoop) { request, respond in
             let (transfer, answer) = try prepare(request)
             try service.startTransfer(transfer) { result in
                 respond { answer(try result.get()) }

@@ -5,6 +5,14 @@ import Foundation
 public protocol APIKeyVerifier: Sendable {
     /// The key's identity, or nil when the token is unknown or revoked.
     func verify(token: String) throws -> APIKeyIdentity?
+    /// The identity `verify` would return, when it is known without blocking (the key was
+    /// verified a moment ago and nothing changed since); nil when only `verify` can tell. It lets
+    /// a request whose key is known run on the event loop instead of waiting for a worker.
+    func recentlyVerified(token: String) -> APIKeyIdentity?
+}
+
+extension APIKeyVerifier {
+    public func recentlyVerified(token: String) -> APIKeyIdentity? { nil }
 }
 
 /// Decides whether a peer that presented a certificate chaining to the trust anchor may call
@@ -41,6 +49,23 @@ struct AccessControl: Sendable {
                 throw Problem.forbidden("This federation operation needs the client certificate of an active member.")
             }
         }
+    }
+
+    /// Grants access without blocking when it can: an open route, or a key verified a moment ago
+    /// that holds one of the route's scopes. False means only `authorize` can decide (a key not
+    /// seen lately, a refusal to render, a peer to look up), which may block, so on a worker.
+    func authorizeWithoutBlocking(_ request: inout Request, for access: RouteAccess) -> Bool {
+        let scopes: [String]
+        switch access {
+        case .open: return true
+        case .apiKey(let scope): scopes = [scope]
+        case .apiKeyWithAnyScope(let anyOf): scopes = anyOf
+        case .peerCertificate: return false
+        }
+        guard let token = bearerToken(in: request.headers), let identity = apiKeys?.recentlyVerified(token: token),
+              scopes.contains(where: identity.scopes.contains) else { return false }
+        request.apiKey = identity
+        return true
     }
 
     /// The request's API key: 401 when absent or unknown, 403 when it holds none of `scopes`.

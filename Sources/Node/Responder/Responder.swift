@@ -59,6 +59,19 @@ public final class Responder: Sendable {
         }
     }
 
+    /// Starts a deferred event-loop route's request right here on the loop, when nothing in it can
+    /// block: access is granted from memory (see `AccessControl.authorizeWithoutBlocking`). False,
+    /// without a trace, when that is not so: the caller then passes the request to `start` on a
+    /// worker, which decides access the full way and renders any refusal.
+    public func startWithoutBlocking(_ route: Route, _ request: Request, started: ContinuousClock.Instant,
+                                     deliver: @escaping @Sendable (_ makeResponse: @escaping @Sendable () -> Response) -> Void) -> Bool {
+        guard route.execution == .eventLoop, case .deferred(let handler) = route.handling else { return false }
+        var request = request
+        guard access.authorizeWithoutBlocking(&request, for: route.access) else { return false }
+        startAdmitted(route, request, handler: handler, started: started, deliver: deliver, admit: { try acceptable($0, for: route) })
+        return true
+    }
+
     /// Checks access and runs the handler, returning its response. May block (on a worker) when
     /// the route says so; a deferred handler is waited for, which only callers that may block
     /// (tests, tools) do: the transport uses `start`.
@@ -88,9 +101,17 @@ public final class Responder: Sendable {
             deliver { response }
             return
         }
+        startAdmitted(route, request, handler: handler, started: started, deliver: deliver) { [self] request in
+            try admit(&request, to: route)
+        }
+    }
+
+    private func startAdmitted(_ route: Route, _ request: Request, handler: DeferredRouteHandler, started: ContinuousClock.Instant,
+                               deliver: @escaping @Sendable (_ makeResponse: @escaping @Sendable () -> Response) -> Void,
+                               admit: (inout Request) throws -> Void) {
         var request = request
         do {
-            try admit(&request, to: route)
+            try admit(&request)
             let admitted = request
             try handler(admitted) { [self] makeResponse in
                 deliver { self.render(route, admitted, started: started, makeResponse) }
@@ -103,11 +124,15 @@ public final class Responder: Sendable {
 
     /// What every handler passes first: an acceptable media type and access to the route.
     private func admit(_ request: inout Request, to route: Route) throws {
+        try acceptable(request, for: route)
+        try access.authorize(&request, for: route.access)
+    }
+
+    private func acceptable(_ request: Request, for route: Route) throws {
         if let accept = request.headers["Accept"], !MediaType.accepts(accept, route.produces) {
             throw Problem(status: .notAcceptable, code: "not-acceptable",
                           detail: "This resource is only available as \(route.produces).")
         }
-        try access.authorize(&request, for: route.access)
     }
 
     /// The handler's response, or the problem its error stands for, finished for sending.

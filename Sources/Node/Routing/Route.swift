@@ -28,6 +28,9 @@ public enum RouteAccess: Sendable, Equatable {
 
 /// Where a handler runs. Handlers that only read memory (info, metrics, OpenAPI) answer on the
 /// event loop and skip the thread hop; anything that may block (SQLite, libcurl) runs on the worker pool.
+/// A deferred handler on the event loop only checks its request and hands the work on (a payment
+/// queued for the group commit); its request still goes to a worker when its API key must be
+/// looked up first (see `APIKeyVerifier.recentlyVerified`).
 public enum RouteExecution: Sendable, Equatable {
     case eventLoop
     case worker
@@ -50,7 +53,7 @@ public typealias DeferredRouteHandler = @Sendable (Request, _ respond: @escaping
 public enum RouteHandling: Sendable {
     /// Answers before returning.
     case immediate(RouteHandler)
-    /// Answers through `respond`, possibly after returning (worker routes only).
+    /// Answers through `respond`, possibly after returning.
     case deferred(DeferredRouteHandler)
 }
 
@@ -74,12 +77,13 @@ public struct Route: Sendable {
                   handling: .immediate(handler))
     }
 
-    /// A route whose handler answers through `respond` (see `DeferredRouteHandler`); it runs on a worker.
+    /// A route whose handler answers through `respond` (see `DeferredRouteHandler`).
     public init(
         _ method: String, _ template: String, component: APIComponent, access: RouteAccess,
-        produces: String = "application/json", deferredHandler: @escaping DeferredRouteHandler
+        execution: RouteExecution = .worker, produces: String = "application/json",
+        deferredHandler: @escaping DeferredRouteHandler
     ) {
-        self.init(method, template, component: component, access: access, execution: .worker, produces: produces,
+        self.init(method, template, component: component, access: access, execution: execution, produces: produces,
                   handling: .deferred(deferredHandler))
     }
 
@@ -97,6 +101,11 @@ public struct Route: Sendable {
         self.produces = produces
         self.handling = handling
         self.segments = PathSegment.parse(template: template)
+    }
+
+    /// Whether the handler answers before returning.
+    public var isImmediate: Bool {
+        if case .immediate = handling { true } else { false }
     }
 }
 

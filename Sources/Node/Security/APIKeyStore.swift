@@ -49,9 +49,11 @@ public struct APIKeyStore: APIKeyVerifier {
         """)
 
     private let database: Database
+    private let recent: RecentAPIKeys
 
     public init(database: Database) {
         self.database = database
+        recent = RecentAPIKeys(changeFilePath: database.path + "-api-key-changes")
     }
 
     /// A new key with `scopes`, bound to `merchant` (a holder reference) when given.
@@ -74,6 +76,7 @@ public struct APIKeyStore: APIKeyVerifier {
                 [.text(id), .text(trimmed), .text(Set(scopes).sorted().joined(separator: " ")), merchant.map { .text($0) } ?? .null,
                  .blob(salt), .blob(Self.hash(secret: secret, salt: salt)), .text(RFC3339.string(from: Date()))])
         }
+        try recent.noteChange()
         return Created(id: id, token: Self.prefix + id + "_" + secret)
     }
 
@@ -88,16 +91,32 @@ public struct APIKeyStore: APIKeyVerifier {
         }
     }
 
-    /// Revokes a key at once: the next request with it gets 401.
+    /// Revokes a key at once: the next request with it gets 401, on a node running in another
+    /// process too (see `RecentAPIKeys`). If the change cannot be noted (the data folder is not
+    /// writable), the key is revoked in the store but a running node may accept it for a few
+    /// more seconds, and this throws to say so.
     public func revoke(id: String) throws {
         let changed = try database.write { connection in
             try connection.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                [.text(RFC3339.string(from: Date())), .text(id)])
         }
         guard changed == 1 else { throw APIKeyError.notFound(id) }
+        try recent.noteChange()
+    }
+
+    public func recentlyVerified(token: String) -> APIKeyIdentity? {
+        recent.identity(for: token)
     }
 
     public func verify(token: String) throws -> APIKeyIdentity? {
+        if let identity = recent.identity(for: token) { return identity }
+        let changeMark = recent.currentChangeMark()
+        guard let identity = try lookUp(token: token) else { return nil }
+        recent.remember(identity, for: token, verifiedAtChangeMark: changeMark)
+        return identity
+    }
+
+    private func lookUp(token: String) throws -> APIKeyIdentity? {
         guard token.hasPrefix(Self.prefix) else { return nil }
         let parts = token.dropFirst(Self.prefix.count).split(separator: "_", maxSplits: 1)
         guard parts.count == 2, parts[0].count == Self.idBytes * 2, parts[1].count <= 64 else { return nil }

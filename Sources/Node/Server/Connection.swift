@@ -247,7 +247,7 @@ final class Connection: EventSource {
         case .respond(let response):
             currentRequestID = response.headers["X-Request-Id"]
             send(response, omitBody: omitBody)
-        case .handle(let route, let request) where route.execution == .eventLoop:
+        case .handle(let route, let request) where route.execution == .eventLoop && route.isImmediate:
             currentRequestID = request.id
             send(core.responder.run(route, request, started: started), omitBody: omitBody)
         case .handle(let route, let request):
@@ -257,16 +257,18 @@ final class Connection: EventSource {
             let descriptor = self.descriptor
             let connectionSerial = serial
             let requestSerial = currentRequestSerial
-            let accepted = core.workers.submit {
-                responder.start(route, request, started: started) { makeResponse in
-                    loop.execute {
-                        // Made even when the connection has gone, so the request is still logged and counted.
-                        let response = makeResponse()
-                        guard let connection = loop.source(for: descriptor) as? Connection,
-                              connection.connectionSerial == connectionSerial else { return }
-                        connection.complete(requestSerial: requestSerial, response: response, omitBody: omitBody)
-                    }
+            let deliver: @Sendable (@escaping @Sendable () -> Response) -> Void = { makeResponse in
+                loop.execute {
+                    // Made even when the connection has gone, so the request is still logged and counted.
+                    let response = makeResponse()
+                    guard let connection = loop.source(for: descriptor) as? Connection,
+                          connection.connectionSerial == connectionSerial else { return }
+                    connection.complete(requestSerial: requestSerial, response: response, omitBody: omitBody)
                 }
+            }
+            if responder.startWithoutBlocking(route, request, started: started, deliver: deliver) { return }
+            let accepted = core.workers.submit {
+                responder.start(route, request, started: started, deliver: deliver)
             }
             if !accepted {
                 send(core.responder.transportProblem(
