@@ -42,6 +42,8 @@ final class WALSyncer: Sendable {
         var failure: StoreError?
         var waiters: [Waiter] = []
         var isStopping = false
+        /// The thread has answered its last waiters and ended: later ones are answered at once.
+        var hasStopped = false
 
         /// Records a sync that covered commits up to `target` (or failed), and takes the waiters
         /// it answers, each with its outcome: those now durable, every one after a failure, and
@@ -64,6 +66,7 @@ final class WALSyncer: Sendable {
                 }
             }
             waiters = remaining
+            hasStopped = isStopping
             return answers
         }
     }
@@ -132,6 +135,7 @@ final class WALSyncer: Sendable {
         let outcome: StoreError?? = state.withLock { state in
             if let failure = state.failure { return .some(failure) }
             if state.durable >= generation { return .some(nil) }
+            if state.hasStopped { return .some(.closed) }
             state.waiters.append(Waiter(generation: generation, action: action))
             return nil
         }
