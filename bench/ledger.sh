@@ -3,8 +3,8 @@
 # with less in the way, all in one run:
 #   1. the ledger: `knooppunt serve` (release build), 64 concurrent HTTPS clients (wrk, 2 threads)
 #      each POSTing /api/coin/v1/payments with a fresh Idempotency-Key; only 201s count, and a
-#      201 means committed and the WAL synced, as synchronous=FULL would (group commit:
-#      concurrent payments share one transaction, and commits finished meanwhile one fdatasync);
+#      201 means committed with synchronous=FULL (group commit: concurrent payments share one
+#      transaction and one fsync);
 #   2. a plain C loop over SQLite doing the same double-entry work with the same durability (WAL,
 #      synchronous=FULL, prepared statements, no HTTP): one transaction per transfer, then 100
 #      transfers per transaction (bench/sqlite_transfers.c);

@@ -4,9 +4,7 @@ import Glibc
 import Synchronization
 
 /// The node's store: one writer connection and a few read-only readers on one SQLite file in
-/// WAL mode, so reads run beside the single writer, each on its own snapshot. The writer commits
-/// without waiting for the disk and a `WALSyncer` syncs the WAL behind it; `write` returns, and
-/// `read` answers, only once every commit involved is on disk. Bodies run
+/// WAL mode, so reads run beside the single writer, each on its own snapshot. Bodies run
 /// synchronously on the calling thread, which must be one of the node's worker threads
 /// (SQLite blocks). A body must not keep its connection, nor call `write` from inside `write`
 /// (the one writer is already lent out, so the inner call fails with `.busy`).
@@ -33,20 +31,17 @@ public final class Database: Sendable {
     private let writer: ConnectionPool
     private let readers: ConnectionPool
     private let checkpointer: WALCheckpointer
-    private let syncer: WALSyncer
 
     /// Opens (creating it with mode 0600 if absent) the database at `path`, applies pending
     /// `migrations` (which must start with `baseMigrations`), and opens `readerCount` readers.
     /// `busyTimeoutMilliseconds` bounds both SQLite's wait for a lock and the wait for a free
-    /// pooled connection. `walSync` syncs the WAL file's descriptor (`fdatasync`; tests hold it
-    /// back or make it fail).
+    /// pooled connection.
     public init(
         path: String,
         migrations: [Migration],
         readerCount: Int = 4,
         busyTimeoutMilliseconds: Int = 5000,
-        checkpointObserver: CheckpointObserver = .ignoring,
-        walSync: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }
+        checkpointObserver: CheckpointObserver = .ignoring
     ) throws(StoreError) {
         precondition(readerCount > 0, "a database needs at least one reader")
         precondition(
@@ -67,9 +62,6 @@ public final class Database: Sendable {
         // a restart the file is cut back to the size limit.
         try writerConnection.execute("PRAGMA wal_autocheckpoint = \(Self.walBackstopPages)")
         try writerConnection.execute("PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
-        // From here on the writer's commits are synced by `syncer`, not inside COMMIT.
-        try writerConnection.setSynchronous(.normal)
-        let syncer = try WALSyncer(databasePath: path, sync: walSync)
         // Readers open after migrating: a read-only connection cannot switch the file to WAL.
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<readerCount {
@@ -77,15 +69,9 @@ public final class Database: Sendable {
                 try SQLiteConnection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             )
         }
-        // Last of what may throw, so a failed open leaves no thread behind but the syncer's.
-        do {
-            checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
-                                               observer: checkpointObserver)
-        } catch {
-            syncer.stop()
-            throw error
-        }
-        self.syncer = syncer
+        // Last of what may throw, so a failed open leaves no thread behind.
+        checkpointer = try WALCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+                                           observer: checkpointObserver)
         self.path = path
         schemaVersion = migrator.latestVersion
         writer = ConnectionPool(
@@ -106,60 +92,25 @@ public final class Database: Sendable {
     static let walSizeLimitBytes = 64 << 20
 
     /// A database dropped without `close` (a start-up that failed halfway) still stops its
-    /// threads; the connections close with their pools.
+    /// checkpointer thread; the connections close with their pools.
     deinit {
         checkpointer.stop()
-        syncer.stop()
     }
 
-    /// Runs `body` on the writer inside `BEGIN IMMEDIATE` … `COMMIT` and returns once the commit
-    /// is on disk; if it throws, everything it wrote is rolled back and its error rethrown as it
-    /// was.
+    /// Runs `body` on the writer inside `BEGIN IMMEDIATE` … `COMMIT`; if it throws, everything
+    /// it wrote is rolled back and its error rethrown as it was.
     @discardableResult
     public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        let (value, commit) = try writeUnsynced(body)
-        try syncer.waitUntilDurable(commit)
-        return value
-    }
-
-    /// `write` without waiting for the disk: returns once `COMMIT` returned, with the commit's
-    /// number, and the caller must not act on the result before `whenDurable` says it is on disk.
-    /// The writer is free again meanwhile: this is how group commit runs one batch while the last
-    /// one syncs.
-    func writeUnsynced<T>(_ body: (SQLiteConnection) throws -> T) throws -> (value: T, commit: UInt64) {
         let lease = try writer.checkOut()
         defer { writer.checkIn(lease) }
         let connection = lease.connection
-        var commit: UInt64?
-        defer { if let commit { syncer.commitFinished(commit) } }
-        let value = try connection.transaction(.immediate, {
-            let value = try body(connection)
-            // Readers may see the transaction from its COMMIT on, so it is counted before.
-            commit = try syncer.commitStarting()
-            return value
-        }, storeError: { $0 })
-        guard let commit else { preconditionFailure("a committed transaction was counted before its COMMIT") }
-        return (value, commit)
-    }
-
-    /// Runs `action` once commit `commit` (from `writeUnsynced`) is on disk, with nil, or with
-    /// the error that keeps it from being, on the thread that syncs: it must only hand on.
-    func whenDurable(_ commit: UInt64, _ action: @escaping @Sendable (StoreError?) -> Void) {
-        syncer.whenDurable(commit, action)
+        return try connection.transaction(.immediate, { try body(connection) }, storeError: { $0 })
     }
 
     /// Runs `body` on a read-only connection inside one read transaction, so every query in it
-    /// sees the same committed snapshot, and returns once every commit the snapshot may hold is
-    /// on disk: an answer never shows what a power cut could still erase. Under writes that is a
-    /// wait of at most one WAL sync, after the connection is handed back.
+    /// sees the same committed snapshot.
     @discardableResult
     public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        let value = try readSnapshot(body)
-        try syncer.waitForVisibleCommits()
-        return value
-    }
-
-    private func readSnapshot<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let lease = try readers.checkOut()
         defer { readers.checkIn(lease) }
         let connection = lease.connection
@@ -168,10 +119,7 @@ public final class Database: Sendable {
 
     /// Runs one query on a read-only connection and returns its first row. A single statement
     /// reads one committed snapshot by itself, so this skips the `BEGIN`/`COMMIT` that `read`
-    /// wraps around several: for lookups made on every request (an API key). Unlike `read`, it
-    /// does not wait for the WAL sync, so it is only for answers that decide and never show:
-    /// an API key's row, say, which only a `write` changes, and that returns the key to its
-    /// holder only once the row is on disk.
+    /// wraps around several: for lookups made on every request (an API key).
     public func readOne(_ sql: String, _ parameters: [SQLValue] = []) throws -> SQLRow? {
         let lease = try readers.checkOut()
         defer { readers.checkIn(lease) }
@@ -180,9 +128,7 @@ public final class Database: Sendable {
 
     /// Proves a reader can open the file and read it, and that the schema is still the one this
     /// program migrated to (another process may have upgraded the file underneath).
-    /// A failed WAL sync makes it unhealthy for good (see `WALSyncer`).
     public func checkHealth() throws(StoreError) {
-        if let failure = syncer.failure { throw failure }
         let lease = try readers.checkOut()
         defer { readers.checkIn(lease) }
         let applied = try Migrator.appliedVersion(in: lease.connection)
@@ -194,11 +140,9 @@ public final class Database: Sendable {
     /// Closes every connection once it is back from its current body; later calls throw
     /// `.closed`. Calling it again does nothing.
     public func close() {
-        // The syncer syncs what is committed and answers its waiters before it stops. Then the
-        // readers: the last connection to close checkpoints the WAL into the main file, and that
-        // should be the writer's close.
+        // Readers first: the last connection to close checkpoints the WAL into the main file,
+        // and that should be the writer's close.
         checkpointer.stop()
-        syncer.stop()
         readers.close()
         writer.close()
     }

@@ -1,6 +1,6 @@
 /// The group-commit writer's Prometheus series: batches and jobs committed (their ratio is the
 /// mean batch size, the measure of how much fsyncs are shared) and how long each batch's
-/// `COMMIT` took until the WAL sync covering it returned, which is where a slow disk shows first. Registered when the
+/// `COMMIT` took, fsync included, which is where a slow disk shows first. Registered when the
 /// node starts, so they read zero before the first write.
 public struct GroupCommitMetrics: Sendable {
     /// From 0.1 ms (a write cache that acknowledges at once) to 1 s (a disk that is failing or
@@ -16,7 +16,7 @@ public struct GroupCommitMetrics: Sendable {
         jobs = metrics.counter("knooppunt_group_commit_jobs_total",
                                help: "Write jobs in committed group-commit transactions (jobs / batches is the mean batch size).")
         commitDuration = metrics.histogram("knooppunt_group_commit_duration_seconds",
-                                           help: "Time from each group-commit transaction's COMMIT until the WAL sync covering it returned.",
+                                           help: "Time each group-commit transaction's COMMIT took, fsync included.",
                                            upperBounds: Self.commitBucketsSeconds)
     }
 

@@ -4,18 +4,16 @@ import Foundation
 import Synchronization
 
 /// Group commit: small write transactions from many request threads, merged by one writer
-/// thread into one SQLite transaction, so that one `fsync` makes a whole batch durable instead of
-/// one request. It is how the node gets throughput without weakening durability: every caller
-/// of `write` returns, and every `submit` completion runs, only once the `COMMIT` that holds its
-/// writes is on disk. The writer does not wait for the disk itself: it hands each committed
-/// batch to the database's `WALSyncer` and runs the next batch while the last one syncs, and
-/// the syncer completes the batch's jobs once a sync covers it.
+/// thread into one SQLite transaction, so that one `fsync` (synchronous=FULL) makes a whole batch
+/// durable instead of one request. It is how the node gets throughput without weakening
+/// durability: every caller of `write` returns, and every `submit` completion runs, only after
+/// the `COMMIT` that holds its writes.
 ///
 /// Each job runs in its own savepoint, so a job that throws undoes only its own writes and gets
 /// its own error, while the rest of the batch commits. Jobs run one after another on the writer
 /// thread, in the order they were queued, each seeing the writes of the jobs before it; a batch
-/// starts as soon as the writer is free, with every job queued while the previous batch ran
-/// (there is no waiting to fill a batch, so a lone request pays no extra latency).
+/// starts as soon as the writer is free, with every job queued while the previous batch was
+/// syncing (there is no waiting to fill a batch, so a lone request pays no extra latency).
 ///
 /// The queue and the batch are bounded (`Limits`): a full queue refuses at once with
 /// `StoreError.busy`, which the HTTP edge answers with 503 and `Retry-After`.
@@ -85,8 +83,6 @@ public final class GroupCommitWriter: Sendable {
     private let exited = DispatchSemaphore(value: 0)
     private let batchCount = Atomic<Int>(0)
     private let jobCount = Atomic<Int>(0)
-    /// Batches committed whose jobs wait for the sync; `stop` waits for them.
-    private let syncing = DispatchGroup()
 
     /// Starts the writer thread. The database's single writer connection is borrowed once per
     /// batch, so other `Database.write` callers still get their turn between batches. `metrics`
@@ -117,9 +113,9 @@ public final class GroupCommitWriter: Sendable {
     }
 
     /// Like `write`, without waiting: `completion` gets the result once the batch's transaction is
-    /// committed and on disk (or the error that undid the job) and runs on the thread that syncs
-    /// the WAL (or the writer's), so it must only hand the result on (to an event loop, say),
-    /// never block or do work of its own. Throws at once, without calling `completion`, when the
+    /// committed (or the error that undid the job) and runs on the writer thread, between this
+    /// batch and the next, so it must only hand the result on (to an event loop, say), never
+    /// block or do work of its own. Throws at once, without calling `completion`, when the
     /// queue is full or the writer stopped.
     public func submit<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T,
                                     completion: @escaping @Sendable (Result<T, any Error>) -> Void) throws(StoreError) {
@@ -138,9 +134,8 @@ public final class GroupCommitWriter: Sendable {
             }))
     }
 
-    /// Lets the queued jobs finish and their completions run, then ends the writer thread and
-    /// waits for it. Later `write` calls throw `StoreError.closed`. Call it before closing the
-    /// database.
+    /// Lets the queued jobs finish, then ends the writer thread and waits for it. Later `write`
+    /// calls throw `StoreError.closed`. Call it before closing the database.
     public func stop() {
         let wasStopping = state.withLock { state in
             defer { state.isStopping = true }
@@ -149,7 +144,6 @@ public final class GroupCommitWriter: Sendable {
         guard !wasStopping else { return }
         wakeUp.signal()
         exited.wait()
-        syncing.wait()
         let statistics = self.statistics
         logger.info("group commit writer stopped", [("batches", .integer(statistics.batches)), ("jobs", .integer(statistics.jobs))])
     }
@@ -180,15 +174,13 @@ public final class GroupCommitWriter: Sendable {
         exited.signal()
     }
 
-    /// Runs one batch in one transaction and completes every job in it once the transaction is on
-    /// disk; a refusal waits too, since it may rest on an earlier batch's writes.
+    /// Runs one batch in one transaction and completes every job in it.
     private func commit(_ batch: [Job]) {
         var failures = [(any Error)?](repeating: nil, count: batch.count)
-        // Set after the last job, so the time from it to the sync's answer is the COMMIT.
+        // Set after the last job, so the time from it to `database.write` returning is the COMMIT.
         var jobsFinished = ContinuousClock.now
-        let commit: UInt64
         do {
-            commit = try database.writeUnsynced { connection in
+            try database.write { connection in
                 for (index, job) in batch.enumerated() {
                     // After an error that made SQLite roll back the whole transaction, a savepoint
                     // would open a transaction of its own and its release would commit a lone job
@@ -204,30 +196,19 @@ public final class GroupCommitWriter: Sendable {
                     }
                 }
                 jobsFinished = ContinuousClock.now
-            }.commit
+            }
         } catch {
-            fail(batch, failures, error)
+            logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
+            for (index, job) in batch.enumerated() {
+                job.complete(failures[index] ?? error)
+            }
             return
         }
-        syncing.enter()
-        database.whenDurable(commit) { [self, failures, jobsFinished] syncFailure in
-            defer { syncing.leave() }
-            if let syncFailure { return fail(batch, failures, syncFailure) }
-            metrics?.recordBatch(jobs: batch.count, commitDuration: ContinuousClock.now - jobsFinished)
-            batchCount.add(1, ordering: .relaxed)
-            jobCount.add(batch.count, ordering: .relaxed)
-            for (index, job) in batch.enumerated() {
-                job.complete(failures[index])
-            }
-        }
-    }
-
-    /// Completes a batch whose transaction did not reach the disk: each job with its own error if
-    /// it had one, else with the batch's.
-    private func fail(_ batch: [Job], _ failures: [(any Error)?], _ error: any Error) {
-        logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
+        metrics?.recordBatch(jobs: batch.count, commitDuration: ContinuousClock.now - jobsFinished)
+        batchCount.add(1, ordering: .relaxed)
+        jobCount.add(batch.count, ordering: .relaxed)
         for (index, job) in batch.enumerated() {
-            job.complete(failures[index] ?? error)
+            job.complete(failures[index])
         }
     }
 }

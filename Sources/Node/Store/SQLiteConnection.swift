@@ -75,34 +75,20 @@ public final class SQLiteConnection {
 
     /// WAL lets readers run beside the one writer, each on its own snapshot. synchronous=FULL
     /// syncs the WAL at every commit, so an acknowledged ledger write survives power loss
-    /// (NORMAL may lose the last commits); the database's writer trades it for NORMAL plus a
-    /// sync of its own (`WALSyncer`) that gives the same guarantee. Foreign keys are off by default in SQLite. Each
+    /// (NORMAL may lose the last commits). Foreign keys are off by default in SQLite. Each
     /// answer is read back, because SQLite silently keeps the old value when it cannot comply.
     private func configure() throws(StoreError) {
         let journalMode = try queryOne("PRAGMA journal_mode = WAL")?.string("journal_mode")
         guard journalMode == "wal" else {
             throw .sqlite(code: SQLITE_ERROR, message: "journal_mode is \(journalMode ?? "unknown"), not wal")
         }
-        try setSynchronous(.full)
-        try setForeignKeys(enforced: true)
-    }
-
-    /// How much SQLite syncs at a commit in WAL mode, in its own numbering.
-    public enum Synchronous: Int64, Sendable {
-        /// The WAL is synced only before a checkpoint: a commit is in the file, not yet on disk.
-        /// Safe from corruption; durable only once the caller syncs the WAL (see `WALSyncer`).
-        case normal = 1
-        /// The WAL is synced inside every `COMMIT`.
-        case full = 2
-    }
-
-    /// Sets `synchronous` and reads the answer back. Outside a transaction only.
-    func setSynchronous(_ level: Synchronous) throws(StoreError) {
-        try execute("PRAGMA synchronous = \(level.rawValue)")
+        try execute("PRAGMA synchronous = FULL")
+        // 2 is FULL in SQLite's numbering (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
         let synchronous = try queryOne("PRAGMA synchronous")?.int64("synchronous")
-        guard synchronous == level.rawValue else {
-            throw .sqlite(code: SQLITE_ERROR, message: "synchronous is \(synchronous.map(String.init) ?? "unknown"), not \(level.rawValue)")
+        guard synchronous == 2 else {
+            throw .sqlite(code: SQLITE_ERROR, message: "synchronous is \(synchronous.map(String.init) ?? "unknown"), not 2 (FULL)")
         }
+        try setForeignKeys(enforced: true)
     }
 
     /// Turns foreign-key enforcement on or off and reads the answer back. SQLite ignores the
