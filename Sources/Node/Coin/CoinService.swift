@@ -43,8 +43,8 @@ public final class CoinService: Sendable {
     }
 
     /// `createTransfer` without blocking the calling worker: `completion` gets the outcome once
-    /// it is on disk, or the error, on the group-commit writer's thread, so it must only hand it
-    /// on (see `GroupCommitWriter.submit`). Refusals before the write (a request in flight, a
+    /// it is on disk, or the error, on the group-commit answering thread, so it must only hand
+    /// it on (see `GroupCommitWriter.submit`). Refusals before the write (a request in flight, a
     /// full queue) are thrown at once instead.
     public func startTransfer(_ request: TransferRequest,
                               completion: @escaping @Sendable (Result<Ledger.CreateOutcome, any Error>) -> Void) throws {

@@ -7,7 +7,8 @@ import Synchronization
 /// thread into one SQLite transaction, so that one `fsync` (synchronous=FULL) makes a whole batch
 /// durable instead of one request. It is how the node gets throughput without weakening
 /// durability: every caller of `write` returns, and every `submit` completion runs, only after
-/// the `COMMIT` that holds its writes.
+/// the `COMMIT` that holds its writes. The answers go out from a thread of their own
+/// (`BatchAnswerer`), in commit order, while the writer already runs the next batch.
 ///
 /// Each job runs in its own savepoint, so a job that throws undoes only its own writes and gets
 /// its own error, while the rest of the batch commits. Jobs run one after another on the writer
@@ -76,6 +77,7 @@ public final class GroupCommitWriter: Sendable {
     private let limits: Limits
     private let logger: Logger
     private let metrics: GroupCommitMetrics?
+    private let answerer: BatchAnswerer
     private let state = Mutex(State())
     /// Signalled once per queued job and once at stop; the writer may find the queue already
     /// emptied by an earlier, larger batch, which is harmless.
@@ -87,13 +89,15 @@ public final class GroupCommitWriter: Sendable {
     /// Starts the writer thread. The database's single writer connection is borrowed once per
     /// batch, so other `Database.write` callers still get their turn between batches. `metrics`
     /// is nil where no scrape reads them (tests). The thread is called `kp-` and `name` (at most
-    /// 12 characters: Linux keeps 15 of a thread's name and refuses a longer one), as `top -H` shows.
+    /// 12 characters: Linux keeps 15 of a thread's name and refuses a longer one), as `top -H` shows;
+    /// the one that answers is `kp-` and `answererName`.
     public init(database: Database, limits: Limits = Limits(), logger: Logger, metrics: GroupCommitMetrics? = nil,
-                name: String = "group-commit") {
+                name: String = "group-commit", answererName: String = "gc-answers") {
         self.database = database
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
+        answerer = BatchAnswerer(threadName: "kp-\(answererName)")
         NamedThread.start("kp-\(name)") { [self] in run() }
     }
 
@@ -113,9 +117,9 @@ public final class GroupCommitWriter: Sendable {
     }
 
     /// Like `write`, without waiting: `completion` gets the result once the batch's transaction is
-    /// committed (or the error that undid the job) and runs on the writer thread, between this
-    /// batch and the next, so it must only hand the result on (to an event loop, say), never
-    /// block or do work of its own. Throws at once, without calling `completion`, when the
+    /// committed (or the error that undid the job). It runs on the answering thread, which answers
+    /// batch after batch in commit order, so it must only hand the result on (to an event loop,
+    /// say), never block or do work of its own. Throws at once, without calling `completion`, when the
     /// queue is full or the writer stopped.
     public func submit<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T,
                                     completion: @escaping @Sendable (Result<T, any Error>) -> Void) throws(StoreError) {
@@ -144,6 +148,7 @@ public final class GroupCommitWriter: Sendable {
         guard !wasStopping else { return }
         wakeUp.signal()
         exited.wait()
+        answerer.stop()
         let statistics = self.statistics
         logger.info("group commit writer stopped", [("batches", .integer(statistics.batches)), ("jobs", .integer(statistics.jobs))])
     }
@@ -199,16 +204,18 @@ public final class GroupCommitWriter: Sendable {
             }
         } catch {
             logger.error("group commit failed", [("jobs", .integer(batch.count)), ("error", .string(String(describing: error)))])
-            for (index, job) in batch.enumerated() {
-                job.complete(failures[index] ?? error)
-            }
+            answer(batch, failures.map { $0 ?? error })
             return
         }
         metrics?.recordBatch(jobs: batch.count, commitDuration: ContinuousClock.now - jobsFinished)
         batchCount.add(1, ordering: .relaxed)
         jobCount.add(batch.count, ordering: .relaxed)
-        for (index, job) in batch.enumerated() {
-            job.complete(failures[index])
+        answer(batch, failures)
+    }
+
+    private func answer(_ batch: [Job], _ failures: [(any Error)?]) {
+        answerer.answer {
+            for (job, failure) in zip(batch, failures) { job.complete(failure) }
         }
     }
 }

@@ -123,9 +123,49 @@ struct GroupCommitWriterTests {
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         try Self.withWriter { _, _ in
-            // The thread names itself as it starts, which on a busy machine may take a moment.
-            Self.waitUntil { threadNames().contains("kp-group-commit") }
+            // The threads name themselves as they start, which on a busy machine may take a moment.
+            Self.waitUntil { Set(threadNames()).isSuperset(of: ["kp-group-commit", "kp-gc-answers"]) }
             #expect(threadNames().contains("kp-group-commit"))
+            #expect(threadNames().contains("kp-gc-answers"))
+        }
+    }
+
+    @Test("completions run off the writer thread: a slow one holds back later answers, never the next commit")
+    func completionsDoNotHoldTheWriter() throws {
+        try Self.withWriter { database, writer in
+            let release = DispatchSemaphore(value: 0)
+            let order = Mutex<[String]>([])
+            let firstAnswered = DispatchSemaphore(value: 0)
+            let secondAnswered = DispatchSemaphore(value: 0)
+            let completionThread = Mutex<String?>(nil)
+            try writer.submit({ connection in
+                try connection.run("INSERT INTO entries(label) VALUES ('first')")
+            }, completion: { _ in
+                completionThread.withLock { $0 = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+                release.wait()
+                order.withLock { $0.append("first") }
+                firstAnswered.signal()
+            })
+            func committed(_ label: String) -> Bool {
+                (try? database.read { try $0.queryOne("SELECT 1 AS found FROM entries WHERE label = ?", [.text(label)]) }) != nil
+            }
+            Self.waitUntil { committed("first") }
+            try writer.submit({ connection in
+                try connection.run("INSERT INTO entries(label) VALUES ('second')")
+            }, completion: { _ in
+                order.withLock { $0.append("second") }
+                secondAnswered.signal()
+            })
+            // The first completion is still blocked, yet the writer commits the second batch.
+            Self.waitUntil { committed("second") }
+            #expect(committed("second"), "the writer committed the next batch while a completion was blocked")
+            #expect(secondAnswered.wait(timeout: .now() + .milliseconds(100)) == .timedOut,
+                    "answers keep commit order: the second waits for the first")
+            release.signal()
+            #expect(firstAnswered.wait(timeout: .now() + 10) == .success)
+            #expect(secondAnswered.wait(timeout: .now() + 10) == .success)
+            #expect(order.withLock { $0 } == ["first", "second"])
+            #expect(completionThread.withLock { $0 }?.trimmingCharacters(in: .whitespacesAndNewlines) == "kp-gc-answers")
         }
     }
 
@@ -236,11 +276,20 @@ struct GroupCommitWriterTests {
     func stopDrains() throws {
         try Self.withWriter { database, writer in
             try writer.write { try $0.run("INSERT INTO entries(label) VALUES ('before')") }
+            let held = Self.holdWriter(writer)
+            let answered = Atomic<Int>(0)
+            for label in ["queued-1", "queued-2", "queued-3"] {
+                try writer.submit({ try $0.run("INSERT INTO entries(label) VALUES (?)", [.text(label)]) },
+                                  completion: { _ in answered.add(1, ordering: .relaxed) })
+            }
+            held.release.signal()
             writer.stop()
+            #expect(held.done())
+            #expect(answered.load(ordering: .relaxed) == 3, "every queued job is answered before stop returns")
             #expect(throws: StoreError.closed) {
                 try writer.write { _ in }
             }
-            #expect(try database.read { try $0.queryOne("SELECT count(*) AS n FROM entries")?.int("n") } == 1)
+            #expect(try database.read { try $0.queryOne("SELECT count(*) AS n FROM entries")?.int("n") } == 4)
         }
     }
 }
