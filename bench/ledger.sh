@@ -2,9 +2,10 @@
 # Durable payments per second through the coin API, next to what the same machine and disk do
 # with less in the way, all in one run:
 #   1. the ledger: `knooppunt serve` (release build), 64 concurrent HTTPS clients (wrk, 2 threads)
-#      each POSTing /api/coin/v1/payments with a fresh Idempotency-Key; only 201s count, and a
-#      201 means committed with synchronous=FULL (group commit: concurrent payments share one
-#      transaction and one fsync);
+#      each POSTing /api/coin/v1/payments with a fresh Idempotency-Key; only payments the node
+#      counted as created count (its /metrics, read before and after), and each of them was
+#      committed with synchronous=FULL before its 201 (group commit: concurrent payments share one
+#      transaction and one fsync); wrk's count of non-2xx answers and errors must stay 0;
 #   2. a plain C loop over SQLite doing the same double-entry work with the same durability (WAL,
 #      synchronous=FULL, prepared statements, no HTTP): one transaction per transfer, then 100
 #      transfers per transaction (bench/sqlite_transfers.c);
@@ -79,7 +80,7 @@ as_postgres "$pg_bin/createdb" -h "$tmp/pg" -U postgres bench
 as_postgres "$pg_bin/pgbench" -i -q -s "$clients" -h "$tmp/pg" -U postgres bench 2>&1 | tail -n 1
 
 # The group-commit writer thread's CPU time in clock ticks, and the group-commit counters from
-# /metrics: "ticks batches jobs commit_seconds_sum".
+# /metrics: "ticks batches jobs commit_seconds_sum payments_created".
 writer_figures() {
     local pid="${pid_of[node]}" task ticks=0
     for task in /proc/"$pid"/task/*; do
@@ -89,7 +90,8 @@ writer_figures() {
         /^knooppunt_group_commit_batches_total / { batches = $2 }
         /^knooppunt_group_commit_jobs_total / { jobs = $2 }
         /^knooppunt_group_commit_duration_seconds_sum / { commit = $2 }
-        END { printf "%d %d %d %.6f\n", ticks, batches, jobs, commit }'
+        /^knooppunt_coin_transfers_total\{code="payment",outcome="created"\} / { created = $2 }
+        END { printf "%d %d %d %.6f %d\n", ticks, batches, jobs, commit, created }'
 }
 
 # One round: the ledger, the C loop both ways, pgbench, GET /info, each for $seconds s. Prints one
@@ -101,8 +103,9 @@ measure_round() {
     before="$(writer_figures)"
     wrk -t 2 -c "$clients" -d "${seconds}s" --latency -s bench/payments.lua "https://127.0.0.1:$port" >"$tmp/wrk-$round.txt"
     after="$(writer_figures)"
-    line="$(grep '^RESULT' "$tmp/wrk-$round.txt")"
+    line="created=$(( $(cut -d' ' -f5 <<<"$after") - $(cut -d' ' -f5 <<<"$before") )) $(grep '^RESULT' "$tmp/wrk-$round.txt" | cut -d' ' -f2-)"
     echo "   $line" >&2
+    grep -q ' non2xx=0 errors=0 ' <<<"$line" || echo "   WARNING: some payments were answered with an error or not at all" >&2
     # The writer runs every batch's jobs and its COMMIT one after another: its CPU per payment and
     # the COMMIT's wall time per batch set how fast $clients clients can be served at all.
     awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN {

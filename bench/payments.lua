@@ -3,6 +3,12 @@
 -- thread's number and a counter, so no two requests of a run share one. Environment:
 -- KNOOPPUNT_KEY (a coin:pay API key), KNOOPPUNT_RESIDENTS and KNOOPPUNT_MERCHANTS (how many of
 -- bench-r<i> and bench-m<i> exist).
+--
+-- wrk shares the machine with the node, so the script keeps its own work small: the request is
+-- one string.format over a head built once, and there is no response() callback, which would
+-- make wrk build a Lua table of every response's headers. bench/ledger.sh counts the payments
+-- the node committed from its /metrics instead; wrk's own count of non-2xx answers and socket
+-- errors is printed to show that none went wrong.
 local threads = {}
 
 function setup(thread)
@@ -12,51 +18,27 @@ end
 
 function init(args)
   math.randomseed(os.time() * 1000 + number)
-  key = os.getenv("KNOOPPUNT_KEY")
   residents = tonumber(os.getenv("KNOOPPUNT_RESIDENTS"))
   merchants = tonumber(os.getenv("KNOOPPUNT_MERCHANTS"))
   counter = 0
-  created = 0
-  refused = 0
-  failed = 0
+  head = "POST /api/coin/v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " .. os.getenv("KNOOPPUNT_KEY")
+    .. "\r\nContent-Type: application/json\r\nIdempotency-Key: \""
+  suffix = string.format("%02x", number)
 end
 
-local function uuid()
-  counter = counter + 1
-  return string.format("%08x-%04x-4%03x-%04x-%02x%010x", math.random(0, 0x7fffffff), math.random(0, 0xffff),
-    math.random(0, 0xfff), math.random(0x8000, 0xbfff), number, counter)
-end
+local format, random = string.format, math.random
 
 function request()
-  local body = string.format('{"resident":"bench-r%d","merchant":"bench-m%d","amountCents":%d}',
-    math.random(0, residents - 1), math.random(0, merchants - 1), math.random(1, 100))
-  return wrk.format("POST", "/api/coin/v1/payments", {
-    ["Authorization"] = "Bearer " .. key,
-    ["Idempotency-Key"] = '"' .. uuid() .. '"',
-    ["Content-Type"] = "application/json",
-  }, body)
-end
-
-function response(status, headers, body)
-  if status == 201 then
-    created = created + 1
-  elseif status >= 400 and status < 500 then
-    refused = refused + 1
-  else
-    failed = failed + 1
-  end
+  counter = counter + 1
+  local body = format('{"resident":"bench-r%d","merchant":"bench-m%d","amountCents":%d}',
+    random(0, residents - 1), random(0, merchants - 1), random(1, 100))
+  return format('%s%08x-%04x-4%03x-%04x-%s%010x"\r\nContent-Length: %d\r\n\r\n%s', head, random(0, 0x7fffffff),
+    random(0, 0xffff), random(0, 0xfff), random(0x8000, 0xbfff), suffix, counter, #body, body)
 end
 
 function done(summary, latency, requests)
-  local totals = { created = 0, refused = 0, failed = 0 }
-  for _, thread in ipairs(threads) do
-    totals.created = totals.created + thread:get("created")
-    totals.refused = totals.refused + thread:get("refused")
-    totals.failed = totals.failed + thread:get("failed")
-  end
-  local seconds = summary.duration / 1e6
-  io.write(string.format("RESULT created=%d refused=%d failed=%d errors=%d seconds=%.2f p50_ms=%.2f p99_ms=%.2f\n",
-    totals.created, totals.refused, totals.failed,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status,
-    seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("RESULT requests=%d non2xx=%d errors=%d seconds=%.2f p50_ms=%.2f p99_ms=%.2f\n",
+    summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
