@@ -27,8 +27,9 @@ public final class SQLiteConnection {
     /// The statements `run`, `query` and `queryOne` reuse; finalized before the handle closes.
     let statementCache = StatementCache()
 
-    /// Opens `path` and sets the pragmas every store connection relies on (see `configure`).
-    /// A path SQLite cannot put in WAL mode (such as `:memory:`) is refused.
+    /// Opens `path` through the WAL-coalescing VFS (`WALWriteCoalescing`, which relies on the
+    /// synchronous=FULL set here) and sets the pragmas every store connection relies on (see
+    /// `configure`). A path SQLite cannot put in WAL mode (such as `:memory:`) is refused.
     public init(
         path: String,
         access: Access = .readWrite,
@@ -39,8 +40,9 @@ public final class SQLiteConnection {
         case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readOnly: SQLITE_OPEN_READONLY
         }
+        WALWriteCoalescing.register()
         var raw: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &raw, accessFlags | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &raw, accessFlags | SQLITE_OPEN_NOMUTEX, WALWriteCoalescing.vfsName)
         guard rc == SQLITE_OK, let raw else {
             // sqlite3_open_v2 hands back a handle even when it fails (all but out of memory);
             // it is ours to close. The message must be read before closing.
