@@ -69,12 +69,13 @@ final class RecentAPIKeys: Sendable {
     }
 
     /// Remembers that `token` verified as `identity` in a lookup that began at change mark `mark`,
-    /// unless the keys changed since.
+    /// unless the entries already moved on to a later mark. A change that lands after this is
+    /// still caught: the next lookup finds the file's size different and drops the entry.
     func remember(_ identity: APIKeyIdentity, for token: String, verifiedAtChangeMark mark: Int64) {
         let digest = Digest.sha256(Array(token.utf8))
         let now = ContinuousClock.now
         state.withLock { state in
-            guard state.changeMark == mark, currentChangeMark() == mark else { return }
+            guard state.changeMark == mark else { return }
             if state.entries.count >= capacity { state.entries = [:] }
             state.entries[digest] = Entry(identity: identity, verifiedAt: now)
         }

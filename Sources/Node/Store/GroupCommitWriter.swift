@@ -90,14 +90,14 @@ public final class GroupCommitWriter: Sendable {
     /// batch, so other `Database.write` callers still get their turn between batches. `metrics`
     /// is nil where no scrape reads them (tests). The thread is called `kp-` and `name` (at most
     /// 12 characters: Linux keeps 15 of a thread's name and refuses a longer one), as `top -H` shows;
-    /// the one that answers is `kp-` and `answererName`.
+    /// the one that answers is `kp-gc-answers`.
     public init(database: Database, limits: Limits = Limits(), logger: Logger, metrics: GroupCommitMetrics? = nil,
-                name: String = "group-commit", answererName: String = "gc-answers") {
+                name: String = "group-commit") {
         self.database = database
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
-        answerer = BatchAnswerer(threadName: "kp-\(answererName)")
+        answerer = BatchAnswerer(threadName: "kp-gc-answers")
         NamedThread.start("kp-\(name)") { [self] in run() }
     }
 

@@ -60,56 +60,36 @@ enum WALWriteCoalescing {
             xClose: { file in ShimFile(file!).close() },
             xRead: { file, buffer, count, offset in ShimFile(file!).read(into: buffer!, count: count, at: offset) },
             xWrite: { file, bytes, count, offset in ShimFile(file!).write(bytes!, count: count, at: offset) },
-            xTruncate: { file, size in
-                let shim = ShimFile(file!)
-                return shim.writingGatheredFirst { shim.real.methods.pointee.xTruncate!(shim.real.file, size) }
-            },
-            xSync: { file, flags in
-                let shim = ShimFile(file!)
-                return shim.writingGatheredFirst { shim.real.methods.pointee.xSync!(shim.real.file, flags) }
-            },
-            xFileSize: { file, size in
-                let shim = ShimFile(file!)
-                return shim.writingGatheredFirst { shim.real.methods.pointee.xFileSize!(shim.real.file, size) }
-            },
-            xLock: { file, level in ShimFile(file!).real.methods.pointee.xLock!(ShimFile(file!).real.file, level) },
-            xUnlock: { file, level in ShimFile(file!).real.methods.pointee.xUnlock!(ShimFile(file!).real.file, level) },
-            xCheckReservedLock: { file, result in
-                ShimFile(file!).real.methods.pointee.xCheckReservedLock!(ShimFile(file!).real.file, result)
-            },
+            xTruncate: { file, size in ShimFile(file!).forwardAfterWriting { $0.xTruncate!($1, size) } },
+            xSync: { file, flags in ShimFile(file!).forwardAfterWriting { $0.xSync!($1, flags) } },
+            xFileSize: { file, size in ShimFile(file!).forwardAfterWriting { $0.xFileSize!($1, size) } },
+            xLock: { file, level in ShimFile(file!).forward { $0.xLock!($1, level) } },
+            xUnlock: { file, level in ShimFile(file!).forward { $0.xUnlock!($1, level) } },
+            xCheckReservedLock: { file, result in ShimFile(file!).forward { $0.xCheckReservedLock!($1, result) } },
             xFileControl: { file, operation, argument in
-                let shim = ShimFile(file!)
-                return shim.writingGatheredFirst { shim.real.methods.pointee.xFileControl!(shim.real.file, operation, argument) }
+                ShimFile(file!).forwardAfterWriting { $0.xFileControl!($1, operation, argument) }
             },
-            xSectorSize: { file in ShimFile(file!).real.methods.pointee.xSectorSize!(ShimFile(file!).real.file) },
-            xDeviceCharacteristics: { file in
-                ShimFile(file!).real.methods.pointee.xDeviceCharacteristics!(ShimFile(file!).real.file)
-            },
+            xSectorSize: { file in ShimFile(file!).forward { $0.xSectorSize!($1) } },
+            xDeviceCharacteristics: { file in ShimFile(file!).forward { $0.xDeviceCharacteristics!($1) } },
             xShmMap: { file, page, pageSize, extend, region in
-                guard let shmMap = ShimFile(file!).real.methods.pointee.xShmMap else { return SQLITE_IOERR }
-                return shmMap(ShimFile(file!).real.file, page, pageSize, extend, region)
+                ShimFile(file!).forward { $0.xShmMap?($1, page, pageSize, extend, region) ?? SQLITE_IOERR }
             },
             xShmLock: { file, offset, count, flags in
-                guard let shmLock = ShimFile(file!).real.methods.pointee.xShmLock else { return SQLITE_IOERR }
-                return shmLock(ShimFile(file!).real.file, offset, count, flags)
+                ShimFile(file!).forward { $0.xShmLock?($1, offset, count, flags) ?? SQLITE_IOERR }
             },
-            xShmBarrier: { file in _ = ShimFile(file!).real.methods.pointee.xShmBarrier?(ShimFile(file!).real.file) },
-            xShmUnmap: { file, delete in
-                guard let shmUnmap = ShimFile(file!).real.methods.pointee.xShmUnmap else { return SQLITE_OK }
-                return shmUnmap(ShimFile(file!).real.file, delete)
-            },
+            xShmBarrier: { file in ShimFile(file!).forward { $0.xShmBarrier?($1) } },
+            xShmUnmap: { file, delete in ShimFile(file!).forward { $0.xShmUnmap?($1, delete) ?? SQLITE_OK } },
             xFetch: { file, offset, count, pointer in
-                let shim = ShimFile(file!)
-                guard let fetch = shim.real.methods.pointee.xFetch else {
-                    pointer?.pointee = nil
-                    return SQLITE_OK
+                ShimFile(file!).forwardAfterWriting { methods, real in
+                    guard let fetch = methods.xFetch else {
+                        // No memory mapping underneath: SQLite then reads the page instead.
+                        pointer?.pointee = nil
+                        return SQLITE_OK
+                    }
+                    return fetch(real, offset, count, pointer)
                 }
-                return shim.writingGatheredFirst { fetch(shim.real.file, offset, count, pointer) }
             },
-            xUnfetch: { file, offset, pointer in
-                guard let unfetch = ShimFile(file!).real.methods.pointee.xUnfetch else { return SQLITE_OK }
-                return unfetch(ShimFile(file!).real.file, offset, pointer)
-            }))
+            xUnfetch: { file, offset, pointer in ShimFile(file!).forward { $0.xUnfetch?($1, offset, pointer) ?? SQLITE_OK } }))
         return methods
     }()
 }
@@ -134,9 +114,21 @@ private struct ShimFile {
     }
 
     /// The real file and its methods.
-    var real: (file: UnsafeMutablePointer<sqlite3_file>, methods: UnsafePointer<sqlite3_io_methods>) {
+    private var real: (file: UnsafeMutablePointer<sqlite3_file>, methods: UnsafePointer<sqlite3_io_methods>) {
         ((base + Self.realFileOffset).assumingMemoryBound(to: sqlite3_file.self),
          base.load(fromByteOffset: Self.realMethodsOffset, as: UnsafePointer<sqlite3_io_methods>.self))
+    }
+
+    /// Calls the real file's method that `call` picks.
+    func forward<Result>(_ call: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Result) -> Result {
+        let real = self.real
+        return call(real.methods.pointee, real.file)
+    }
+
+    /// Writes what is gathered, then calls the real file's method that `call` picks.
+    func forwardAfterWriting(_ call: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Int32) -> Int32 {
+        let rc = writeGathered()
+        return rc == SQLITE_OK ? forward(call) : rc
     }
 
     /// Whether this file gathers writes (a WAL).
@@ -184,7 +176,7 @@ private struct ShimFile {
     func write(_ bytes: UnsafeRawPointer, count: Int32, at offset: Int64) -> Int32 {
         let count = Int(count)
         guard gathers, count < WALWriteCoalescing.capacity else {
-            return writingGatheredFirst { real.methods.pointee.xWrite!(real.file, bytes, Int32(count), offset) }
+            return forwardAfterWriting { $0.xWrite!($1, bytes, Int32(count), offset) }
         }
         // Only an append to what is gathered joins it; anything else writes that out first, so
         // the bytes reach the file in the order SQLite wrote them.
@@ -203,21 +195,15 @@ private struct ShimFile {
     }
 
     func read(into destination: UnsafeMutableRawPointer, count: Int32, at offset: Int64) -> Int32 {
-        writingGatheredFirst { real.methods.pointee.xRead!(real.file, destination, count, offset) }
+        forwardAfterWriting { $0.xRead!($1, destination, count, offset) }
     }
 
     func close() -> Int32 {
         let written = writeGathered()
         free(buffer)
         buffer = nil
-        let closed = real.methods.pointee.xClose!(real.file)
+        let closed = forward { $0.xClose!($1) }
         return written == SQLITE_OK ? closed : written
-    }
-
-    /// Writes what is gathered, then runs `call` on the real file.
-    func writingGatheredFirst(_ call: () -> Int32) -> Int32 {
-        let rc = writeGathered()
-        return rc == SQLITE_OK ? call() : rc
     }
 
     /// Writes the gathered bytes with one call to the real file. On failure they are dropped:
@@ -226,6 +212,7 @@ private struct ShimFile {
         guard gathered > 0, let buffer else { return SQLITE_OK }
         let count = gathered
         gathered = 0
-        return real.methods.pointee.xWrite!(real.file, buffer, Int32(count), start)
+        let start = self.start
+        return forward { $0.xWrite!($1, buffer, Int32(count), start) }
     }
 }
