@@ -18,6 +18,10 @@ struct SQLiteConnectionTests {
             #expect(try connection.queryOne("PRAGMA synchronous")?[0] == .integer(2))
             #expect(try connection.queryOne("PRAGMA foreign_keys")?[0] == .integer(1))
             #expect(try connection.queryOne("PRAGMA busy_timeout")?[0] == .integer(1234))
+            // 2 is MEMORY, for a connection that writes; a reader keeps SQLite's default, 0.
+            #expect(try connection.queryOne("PRAGMA temp_store")?[0] == .integer(2))
+            let reader = try SQLiteConnection(path: storeDatabasePath(in: directory), access: .readOnly)
+            #expect(try reader.queryOne("PRAGMA temp_store")?[0] == .integer(0))
         }
     }
 
@@ -305,6 +309,34 @@ struct SQLiteSavepointTests {
             }
             let labels = try connection.query("SELECT label FROM t ORDER BY rowid").compactMap { $0.string("label") }
             #expect(labels == ["kept", "also kept"])
+        }
+    }
+
+    @Test("a savepoint over pages its transaction already changed writes nothing to disk, and rolls them back whole")
+    func savepointJournalStaysInMemory() throws {
+        try withStoreTestDirectory { directory in
+            let connection = try SQLiteConnection(path: storeDatabasePath(in: directory))
+            try connection.execute("CREATE TABLE wide(id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+            let rows = 0..<200
+            try connection.transaction {
+                // A row of 3 KB per 4 KiB page: the updates below touch 200 pages, 800 KiB, which
+                // the savepoint must journal because the transaction already changed them.
+                for id in rows {
+                    try connection.run("INSERT INTO wide(id, data) VALUES (?, zeroblob(3000))", [.integer(Int64(id))])
+                }
+                let before = try writeCallsOfThisThread()
+                #expect(throws: PlannedFailure()) {
+                    try connection.savepoint {
+                        try connection.run("UPDATE wide SET data = randomblob(3000)")
+                        throw PlannedFailure()
+                    }
+                }
+                // With the journal in a temporary file, SQLite wrote it there page by page.
+                let calls = try writeCallsOfThisThread() - before
+                #expect(calls == 0, "the savepoint made \(calls) write calls")
+            }
+            #expect(try connection.queryOne("SELECT count(*) FROM wide WHERE data = zeroblob(3000)")?[0]
+                    == .integer(Int64(rows.count)))
         }
     }
 

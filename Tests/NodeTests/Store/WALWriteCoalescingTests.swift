@@ -6,16 +6,6 @@ import Testing
 /// and what SQLite wrote is what it and every other connection read back.
 @Suite("WAL write coalescing")
 struct WALWriteCoalescingTests {
-    /// Write system calls made by the calling thread so far (the test body runs on one thread).
-    private static func writeCallsOfThisThread() throws -> Int {
-        let io = try String(contentsOfFile: "/proc/thread-self/io", encoding: .utf8)
-        guard let line = io.split(separator: "\n").first(where: { $0.hasPrefix("syscw:") }),
-              let count = Int(line.dropFirst("syscw:".count).trimmingCharacters(in: .whitespaces)) else {
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        return count
-    }
-
     private static func pattern(_ size: Int, seed: UInt8) -> [UInt8] {
         (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed }
     }
@@ -27,9 +17,9 @@ struct WALWriteCoalescingTests {
             let writer = try SQLiteConnection(path: path)
             try writer.execute("CREATE TABLE blobs(id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
             let blob = Self.pattern(2 << 20, seed: 7)
-            let before = try Self.writeCallsOfThisThread()
+            let before = try writeCallsOfThisThread()
             try writer.run("INSERT INTO blobs(id, data) VALUES (1, ?)", [.blob(blob)])
-            let calls = try Self.writeCallsOfThisThread() - before
+            let calls = try writeCallsOfThisThread() - before
             // SQLite alone writes each of the ~512 frames as a header and a page: over 1,000 calls.
             #expect(calls < 64, "the commit's frames were written in \(calls) calls")
             let reader = try SQLiteConnection(path: path, access: .readOnly)
