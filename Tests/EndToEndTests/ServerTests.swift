@@ -174,6 +174,22 @@ import Testing
         #expect(result["closed"] as? Bool == true)
     }
 
+    /// OpenSSL reads ahead: one `read` takes in every record that has arrived, so requests in
+    /// later records wait in OpenSSL's buffer, where readiness from epoll never comes for them.
+    @Test func pipelinedRequestsInSeparateRecordsAreAllAnswered() throws {
+        let node = try Self.startNode()
+        let pki = try TestPKI.shared()
+        let requests = ["GET /api/node/v1/health HTTP/1.1\r\nHost: a\r\n\r\n",
+                        "GET /api/node/v1/info HTTP/1.1\r\nHost: a\r\n\r\n",
+                        "GET /api/node/v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"]
+        let result = try Run.client(["raw", "--port", String(node.port), "--ca", pki.trustAnchor]
+                                    + requests.flatMap { ["--payload", Data($0.utf8).base64EncodedString()] })
+        let response = try #require(result["response"] as? String)
+        let statuses = response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+        #expect(statuses == ["200", "200", "200"])
+        #expect(result["closed"] as? Bool == true)
+    }
+
     @Test func thousandConcurrentKeepAliveConnections() throws {
         let node = try Self.startNode()
         let pki = try TestPKI.shared()

@@ -34,6 +34,10 @@ public final class TLSContext: @unchecked Sendable {
         // buffer; released buffers keep ten thousand idle connections small.
         _ = kp_SSL_CTX_set_mode(context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
             | SSL_MODE_RELEASE_BUFFERS))
+        // Without read-ahead OpenSSL reads each record with two system calls, its 5-byte header
+        // and then its body; with it, one read takes in whatever has arrived. Bytes read ahead
+        // wait in OpenSSL's buffer, which `Connection` drains before it waits for readiness.
+        kp_SSL_CTX_set_read_ahead(context, 1)
         guard SSL_CTX_use_certificate_chain_file(context, certificateChainPath) == 1 else {
             throw OpenSSLError(operation: "loading certificate \(certificateChainPath)")
         }

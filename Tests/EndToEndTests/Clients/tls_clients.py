@@ -4,7 +4,7 @@
 Each subcommand prints one JSON object on stdout and exits 0 when it could run its scenario
 (whether the server behaved is for the calling test to judge from the JSON).
 
-  raw        send exact bytes over TLS and print what came back
+  raw        send exact bytes over TLS (one record per --payload) and print what came back
   keepalive  hold N concurrent keep-alive connections, each making R requests
   slowloris  trickle a request head byte by byte while other clients are served
   tls-version  try a handshake with a fixed protocol version
@@ -63,10 +63,11 @@ def read_response(stream_read):
 
 
 def cmd_raw(args):
-    payload = base64.b64decode(args.payload)
     sock = socket.create_connection(("127.0.0.1", args.port), timeout=args.timeout)
     tls = context(args).wrap_socket(sock)
-    tls.sendall(payload)
+    # Each --payload goes out as a TLS record of its own, back to back.
+    for part in args.payload:
+        tls.sendall(base64.b64decode(part))
     received = b""
     closed = False
     try:
@@ -188,7 +189,8 @@ def main():
     parser.add_argument("--ca", required=True)
     parser.add_argument("--cert")
     parser.add_argument("--key")
-    parser.add_argument("--payload", help="base64 bytes for raw")
+    parser.add_argument("--payload", action="append", default=[],
+                        help="base64 bytes for raw; repeat it to send several TLS records")
     parser.add_argument("--timeout", type=float, default=5)
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=2)
