@@ -59,13 +59,12 @@ public final class SQLiteConnection {
     }
 
     /// What only a connection that writes needs: a larger page cache (see `writerCacheKibibytes`)
-    /// and statement journals in memory. A savepoint journals the pages it changes that the
-    /// transaction had already changed, so `ROLLBACK TO` can restore them; past 64 KiB SQLite
-    /// spilled that journal to a temporary file it created, wrote page by page and deleted again.
-    /// Group commit opens a savepoint per request, so every batch did: about twenty `pwrite`s and
-    /// a file created and unlinked, a tenth of the writer's system calls. In memory the journal
-    /// is what it was on disk before, a copy of a few dozen pages; it never outlives its
-    /// transaction, so a crash loses nothing that was not already lost with the transaction.
+    /// and statement journals in memory. A savepoint journals the pages it changes that its
+    /// transaction had already changed, so that `ROLLBACK TO` can restore them. Past 64 KiB SQLite
+    /// put that journal in a temporary file, created, written page by page and unlinked within
+    /// the transaction. Group commit opens a savepoint per request, so most batches did: half the
+    /// writer's write calls under payment load (37.9 per batch before, 18.6 after). The journal
+    /// never outlives its transaction, so keeping it in memory loses nothing a crash would not.
     private func configureWriting() throws(StoreError) {
         try execute("PRAGMA cache_size = \(-Self.writerCacheKibibytes)")
         try execute("PRAGMA temp_store = MEMORY")
