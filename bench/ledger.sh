@@ -12,8 +12,9 @@
 #      transaction; then on the ledger's own schema with the statements the ledger runs for a
 #      payment (its indexes, checks, foreign keys and hash-chained journal), one transaction per
 #      transfer (what committing each payment alone would do with exactly the ledger's work) and
-#      100 per transaction: the ceiling of a single SQLite writer doing the ledger's work with no
-#      HTTP in the way, which the node's one group-commit writer cannot pass;
+#      100 per transaction: about the most one SQLite writer does with the ledger's work and no
+#      HTTP in the way, the ceiling of the node's one group-commit writer, which runs the same
+#      statements (and checkpoints on a thread beside it, which the C loop does inline);
 #   3. pgbench TPC-B on a local PostgreSQL from Debian (fsync and synchronous_commit on), scale =
 #      clients (one branch row per client, so clients do not all queue on one row lock), 64
 #      clients, 2 threads;
@@ -100,10 +101,9 @@ writer_figures() {
         END { printf "%d %d %d %.6f %d\n", ticks, batches, jobs, commit, created }'
 }
 
-# One round: the ledger, the C loop three ways, pgbench, GET /info, each for $seconds s. Prints one
+# One round: the ledger, the C loop four ways, pgbench, GET /info, each for $seconds s. Prints one
 # line: "ledger c_single c_batched pgbench ledger_p50 ledger_p99 info c_ledger_single
-# c_ledger_batched"; what the
-# group-commit writer did during the ledger's run goes to stderr.
+# c_ledger_batched"; what the group-commit writer did during the ledger's run goes to stderr.
 measure_round() {
     local round="$1" line c_single c_batched c_ledger_single c_ledger_batched pg_tps info before after
     echo "== round $round: 1. ledger over HTTPS, $clients clients" >&2

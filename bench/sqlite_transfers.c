@@ -10,8 +10,8 @@
  *            hash-chained journal entry (SHA-256 over the previous hash and the entry's canonical
  *            JSON), insert the transfer with its request hash, debit one account, credit the other.
  *            Committed one per transaction, it shows what the ledger's exact work costs when each
- *            payment is committed alone; 100 per transaction, how fast one SQLite writer can do
- *            that work at all, the ceiling of the node's single group-commit writer.
+ *            payment is committed alone; 100 per transaction, about how fast one SQLite writer
+ *            can do that work at all, the ceiling of the node's single group-commit writer.
  *            bench/ledger.sh prints both as information.
  *   minimal  three small tables without the ledger's indexes, checks, hashes or foreign keys:
  *            read the payer's balance, insert the transfer, debit, credit, append a journal row.
