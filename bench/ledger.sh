@@ -173,7 +173,7 @@ echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     # in the batched C loop.
     bound="$(awk -v cores="$(nproc)" '{ print int(cores * 1e6 / (cores * 1e6 / $7 + 1e6 / $9)) }' "$tmp/rounds.txt" | median)"
     ceiling="$(cut -d' ' -f9 "$tmp/rounds.txt" | median)"
-    target="$(awk '{ print 2.5 * $2 }' "$tmp/rounds.txt" | median)"
+    target="$(awk '{ print 2.5 * $2 }' "$tmp/rounds.txt" | median | awk '{ printf "%.0f", $1 }')"
     printf "  medians: ledger %s/s, C loop 1/txn %s/s, C loop 100/txn %s/s, C loop on the ledger's schema 1/txn %s/s and 100/txn %s/s, pgbench %s tps\n" \
         "$(cut -d' ' -f1 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f2 "$tmp/rounds.txt" | median)" \
         "$(cut -d' ' -f3 "$tmp/rounds.txt" | median)" "$(cut -d' ' -f8 "$tmp/rounds.txt" | median)" \
